@@ -1,4 +1,18 @@
 //! jwtctl: an operator's toolkit for JSON Web Tokens.
 //!
 //! The binary is a thin shell around [`app::run`]; everything else is a library so it can be
-//! tested without spawning a process.
+//! tested without spawning a process. The core (`token`, `inspect`, `time`) is pure: no clock,
+//! environment or I/O; `context` reads those once; `render` turns results into text or JSON;
+//! `exit` owns the exit codes and `error` maps failures onto them.
+
+pub mod app;
+pub mod cli;
+pub mod cmd;
+pub mod context;
+pub mod error;
+pub mod exit;
+pub mod input;
+pub mod inspect;
+pub mod render;
+pub mod time;
+pub mod token;

@@ -1,1 +1,25 @@
-fn main() {}
+use clap::Parser;
+use jwtctl::{app, cli::Cli, context::Context};
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let ctx = Context::from_process();
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let exit = app::run(
+        &cli,
+        &ctx,
+        &mut std::io::stdin().lock(),
+        &mut out,
+        &mut std::io::stderr(),
+    );
+    let _ = out.flush();
+    exit.into()
+}

@@ -1,0 +1,52 @@
+//! Dispatch: one entry point from parsed arguments to an exit code.
+
+use crate::cli::{Cli, Command};
+use crate::cmd::{self, Output};
+use crate::context::Context;
+use crate::error::classify;
+use crate::exit::Exit;
+use crate::render::style::Style;
+use std::io::{Read, Write};
+
+/// Run a parsed command line. Errors are reported on `err` and turned into an exit code here,
+/// and only here.
+pub fn run(
+    cli: &Cli,
+    ctx: &Context,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let output = Output {
+        json: cli.json,
+        quiet: cli.quiet,
+        style: Style::new(ctx.color(cli.color, ctx.stdout_tty)),
+        err_style: Style::new(ctx.color(cli.color, ctx.stderr_tty)),
+    };
+    match dispatch(cli, ctx, output, stdin, out, err) {
+        Ok(exit) => exit,
+        Err(error) => {
+            let exit = classify(&error);
+            if exit != Exit::Ok {
+                cmd::report(err, &error, &output.err_style);
+            }
+            exit
+        }
+    }
+}
+
+fn dispatch(
+    cli: &Cli,
+    ctx: &Context,
+    output: Output,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    match &cli.command {
+        Command::Decode(args) => {
+            let job = cmd::decode::Decode::new(args, ctx.now);
+            cmd::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
+        }
+    }
+}

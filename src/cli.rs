@@ -1,0 +1,135 @@
+//! The command line, as clap definitions only. Value parsers turn text into typed values so
+//! the rest of the program never re-parses strings.
+
+use crate::context::ColorChoice;
+use crate::token::DEFAULT_MAX_SIZE;
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+
+/// Largest value `--max-size` accepts.
+pub const MAX_MAX_SIZE: usize = 64 * 1024 * 1024;
+
+const ABOUT: &str = "An operator's toolkit for JSON Web Tokens: decode, verify with diagnosis, \
+mint with an audit trail, fingerprint secrets";
+
+/// jwtctl's command line.
+#[derive(Debug, Parser)]
+#[command(name = "jwtctl", version, about = ABOUT, after_long_help = exit_help())]
+pub struct Cli {
+    /// When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Machine output: one JSON object per token (JSON Lines for batches).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print nothing on stdout; the exit code is the answer.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show a token's header, claims and time facts WITHOUT verifying it.
+    #[command(after_help = DECODE_EXAMPLES)]
+    Decode(DecodeArgs),
+}
+
+const DECODE_EXAMPLES: &str = "Examples:
+  jwtctl decode eyJhbGciOi...            a token
+  jwtctl decode 'Bearer eyJhbGciOi...'   pasted with its scheme, or a whole Authorization line
+  grep -h 401 access.log | jwtctl decode --json   one JSON object per log line
+  jwtctl decode --at 2026-11-23T10:00:00Z \"$T\"   relative times as of a logged request";
+
+/// Where tokens come from and how strictly they are read (shared by all token commands).
+#[derive(Debug, Args)]
+pub struct TokenInput {
+    /// The token: bare, `Bearer <token>`, an `Authorization:` header line, or a log line
+    /// containing one. `-` or omitted: read tokens from stdin, one per line.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<OsString>,
+
+    /// Largest accepted token in bytes (suffixes K, M allowed).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, value_parser = parse_size)]
+    pub max_size: usize,
+
+    /// Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520
+    /// examples); claim checks are skipped.
+    #[arg(long)]
+    pub any_payload: bool,
+}
+
+/// `jwtctl decode`.
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+
+    /// Judge relative times at this instant (RFC 3339 or Unix seconds) instead of now.
+    #[arg(long, value_name = "TIME", value_parser = parse_at)]
+    pub at: Option<i64>,
+}
+
+fn parse_at(text: &str) -> Result<i64, String> {
+    crate::time::parse_instant(text)
+}
+
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let multiplier = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "invalid size {text:?}: use bytes, or a K or M suffix"
+            ));
+        }
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("invalid size {text:?}: use bytes, or a K or M suffix"))?;
+    match n.checked_mul(multiplier) {
+        Some(size) if (1..=MAX_MAX_SIZE).contains(&size) => Ok(size),
+        _ => Err(format!(
+            "size must be between 1 byte and {} MiB",
+            MAX_MAX_SIZE >> 20
+        )),
+    }
+}
+
+fn exit_help() -> String {
+    format!("Exit status:\n{}", crate::exit::Exit::table())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("2m"), Ok(2 << 20));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("65M").is_err());
+        assert!(parse_size("12x").is_err());
+        assert!(parse_size("99999999999999999999999").is_err());
+    }
+}

@@ -1,0 +1,46 @@
+//! `jwtctl decode`: read tokens, inspect them, render them. Never verifies.
+
+use super::{Output, TokenJob};
+use crate::cli::DecodeArgs;
+use crate::exit::Exit;
+use crate::inspect::inspect;
+use crate::render;
+use crate::token::{self, Token};
+
+/// The per-token work of `decode`.
+pub struct Decode {
+    /// Judge relative times at this instant.
+    pub at: i64,
+}
+
+impl Decode {
+    /// From the command line and the context's clock.
+    pub fn new(args: &DecodeArgs, now: i64) -> Self {
+        Decode {
+            at: args.at.unwrap_or(now),
+        }
+    }
+}
+
+impl TokenJob for Decode {
+    fn token(&self, line: u64, token: &Token<'_>, output: &Output, out: &mut Vec<u8>) -> Exit {
+        let inspection = inspect(token, self.at);
+        if output.quiet {
+            return Exit::Ok;
+        }
+        if output.json {
+            render::decode::json(line, token, &inspection, out);
+        } else {
+            out.extend_from_slice(
+                render::decode::human(token, &inspection, &output.style).as_bytes(),
+            );
+        }
+        Exit::Ok
+    }
+
+    fn malformed(&self, line: u64, error: &token::Malformed, output: &Output, out: &mut Vec<u8>) {
+        if output.json && !output.quiet {
+            render::decode::error_json(line, error, out);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Command glue: read inputs, call the core, pick the renderer, map verdicts to exit codes.
+
+pub mod decode;
+
+use crate::cli::TokenInput;
+use crate::context::Context;
+use crate::error::Failure;
+use crate::exit::Exit;
+use crate::input::{self, Line, LineJob, Source};
+use crate::render::sanitize::escape;
+use crate::render::style::{Role, Style};
+use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
+use std::io::{Read, Write};
+
+/// How results are shown, decided once per run.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// JSON Lines instead of human text.
+    pub json: bool,
+    /// Nothing on stdout.
+    pub quiet: bool,
+    /// Styling for stdout.
+    pub style: Style,
+    /// Styling for stderr.
+    pub err_style: Style,
+}
+
+/// Per-token work of a command that reads tokens.
+pub trait TokenJob: Sync {
+    /// Handle one well-formed token; write its result to `out`; return its outcome.
+    fn token(&self, line: u64, token: &Token<'_>, output: &Output, out: &mut Vec<u8>) -> Exit;
+
+    /// Write the machine-readable result for an input that is not a well-formed token (the
+    /// human message is written by the caller).
+    fn malformed(&self, line: u64, error: &Malformed, output: &Output, out: &mut Vec<u8>);
+}
+
+/// Runs a [`TokenJob`] over the tokens of a [`TokenInput`].
+struct Reader<'a> {
+    job: &'a dyn TokenJob,
+    options: ReadOptions,
+    output: Output,
+}
+
+impl Reader<'_> {
+    fn one(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit {
+        let parsed = if line.oversized {
+            Err(Malformed::new(
+                token::Segment::Token,
+                "too_large",
+                format!(
+                    "input line is longer than {} bytes (raise the limit with --max-size)",
+                    line.bytes.len()
+                ),
+            ))
+        } else {
+            token::extract(line.bytes).and_then(|t| token::parse(t, &self.options))
+        };
+        if line.batch && !self.output.json && !self.output.quiet {
+            let heading = format!("── line {} ──", line.number);
+            out.extend_from_slice(self.output.style.paint(Role::Dim, &heading).as_bytes());
+            out.push(b'\n');
+        }
+        match parsed {
+            Ok(token) => self.job.token(line.number, &token, &self.output, out),
+            Err(error) => {
+                self.job.malformed(line.number, &error, &self.output, out);
+                if !self.output.json {
+                    let place = if line.batch {
+                        format!("line {}: ", line.number)
+                    } else {
+                        String::new()
+                    };
+                    let label = self.output.err_style.paint(Role::Bad, "error:");
+                    err.extend_from_slice(
+                        format!("jwtctl: {place}{label} {}\n", escape(&error.to_string()))
+                            .as_bytes(),
+                    );
+                }
+                Exit::Malformed
+            }
+        }
+    }
+}
+
+impl LineJob for Reader<'_> {
+    fn line(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit {
+        self.one(line, out, err)
+    }
+}
+
+/// Read tokens from the argument or stdin and run `job` on each.
+pub fn run_tokens(
+    input: &TokenInput,
+    job: &dyn TokenJob,
+    output: Output,
+    ctx: &Context,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let reader = Reader {
+        job,
+        options: read_options(input),
+        output,
+    };
+    match input::source(input.token.as_deref(), ctx.stdin_tty)? {
+        Source::Arg(bytes) => {
+            let line = Line {
+                number: 1,
+                bytes: &bytes,
+                oversized: false,
+                batch: false,
+            };
+            let (mut o, mut e) = (Vec::new(), Vec::new());
+            let exit = reader.one(line, &mut o, &mut e);
+            out.write_all(&o)?;
+            out.flush()?;
+            let _ = err.write_all(&e);
+            Ok(exit)
+        }
+        Source::Stdin => {
+            let max_line = input.max_size.saturating_mul(2).max(1 << 20);
+            Ok(input::run_lines(stdin, max_line, &reader, out, err)?)
+        }
+    }
+}
+
+/// Reader options from the command line.
+pub fn read_options(input: &TokenInput) -> ReadOptions {
+    ReadOptions {
+        max_size: input.max_size,
+        payload: if input.any_payload {
+            PayloadRule::AnyBytes
+        } else {
+            PayloadRule::ClaimSet
+        },
+    }
+}
+
+/// Report a run-ending failure on stderr: one line, then hints.
+pub fn report(err: &mut dyn Write, error: &anyhow::Error, style: &Style) {
+    let label = style.paint(Role::Bad, "error:");
+    let message = match error.downcast_ref::<Failure>() {
+        Some(failure) => failure.message.clone(),
+        None => format!("{error:#}"),
+    };
+    let _ = writeln!(err, "jwtctl: {label} {}", escape(&message));
+    for hint in crate::error::hints(error) {
+        let _ = writeln!(
+            err,
+            "  {} {}",
+            style.paint(Role::Dim, "hint:"),
+            escape(hint)
+        );
+    }
+}

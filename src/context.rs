@@ -1,0 +1,120 @@
+//! Everything jwtctl reads from its surroundings, read once at start-up: the clock, which
+//! streams are terminals, and the environment. The core never reads these itself.
+
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
+use std::io::IsTerminal;
+
+/// `--color` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The process's surroundings, captured once.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Current time, Unix seconds.
+    pub now: i64,
+    /// Standard input is a terminal.
+    pub stdin_tty: bool,
+    /// Standard output is a terminal.
+    pub stdout_tty: bool,
+    /// Standard error is a terminal.
+    pub stderr_tty: bool,
+    env: HashMap<OsString, OsString>,
+}
+
+impl Context {
+    /// Read the real clock, terminals and environment.
+    pub fn from_process() -> Self {
+        Context {
+            now: chrono::Utc::now().timestamp(),
+            stdin_tty: std::io::stdin().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+            env: std::env::vars_os().collect(),
+        }
+    }
+
+    /// A context for tests: no terminals, empty environment.
+    pub fn fixed(now: i64) -> Self {
+        Context {
+            now,
+            stdin_tty: false,
+            stdout_tty: false,
+            stderr_tty: false,
+            env: HashMap::new(),
+        }
+    }
+
+    /// Builder for tests: set an environment variable.
+    pub fn with_var(mut self, name: &str, value: impl Into<OsString>) -> Self {
+        self.env.insert(name.into(), value.into());
+        self
+    }
+
+    /// An environment variable as captured at start-up.
+    pub fn var(&self, name: &str) -> Option<&OsStr> {
+        self.env.get(OsStr::new(name)).map(OsString::as_os_str)
+    }
+
+    /// An environment variable that is set and not empty, as UTF-8 (lossy).
+    pub fn var_str(&self, name: &str) -> Option<String> {
+        self.var(name)
+            .filter(|v| !v.is_empty())
+            .map(|v| v.to_string_lossy().into_owned())
+    }
+
+    /// Whether to colour a stream that is (or is not) a terminal.
+    pub fn color(&self, choice: ColorChoice, stream_is_tty: bool) -> bool {
+        match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stream_is_tty
+                    && self.var("NO_COLOR").is_none_or(OsStr::is_empty)
+                    && self.var("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_rules() {
+        let ctx = Context::fixed(0);
+        assert!(ctx.color(ColorChoice::Auto, true));
+        assert!(!ctx.color(ColorChoice::Auto, false));
+        assert!(ctx.color(ColorChoice::Always, false));
+        assert!(!ctx.color(ColorChoice::Never, true));
+        assert!(
+            !ctx.clone()
+                .with_var("NO_COLOR", "1")
+                .color(ColorChoice::Auto, true)
+        );
+        assert!(
+            ctx.clone()
+                .with_var("NO_COLOR", "")
+                .color(ColorChoice::Auto, true)
+        );
+        assert!(
+            ctx.clone()
+                .with_var("NO_COLOR", "1")
+                .color(ColorChoice::Always, false)
+        );
+        assert!(
+            !ctx.clone()
+                .with_var("TERM", "dumb")
+                .color(ColorChoice::Auto, true)
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! Where tokens come from: one positional argument, or stdin read as a stream of lines.
+//!
+//! Stdin is read in chunks; every complete line in a chunk is handed to a [`LineJob`], the
+//! chunk's results are written in input order and flushed before the next read, so memory
+//! stays constant and the first result appears before the input ends.
+
+use crate::error::Failure;
+use crate::exit::Exit;
+use std::ffi::OsStr;
+use std::io::{self, Read, Write};
+
+/// Where a command's token(s) come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A positional argument, as raw bytes (need not be UTF-8).
+    Arg(Vec<u8>),
+    /// Standard input, one token (or pasted line) per line.
+    Stdin,
+}
+
+/// Decide the source: an argument other than `-` is the token; `-` or nothing means stdin,
+/// unless nothing was given and stdin is a terminal (then there is nothing to read).
+pub fn source(arg: Option<&OsStr>, stdin_tty: bool) -> Result<Source, Failure> {
+    match arg {
+        Some(a) if a != "-" => Ok(Source::Arg(a.as_encoded_bytes().to_vec())),
+        Some(_) => Ok(Source::Stdin),
+        None if stdin_tty => Err(Failure::usage("no token given")
+            .hint("pass the token as an argument, or pipe tokens on stdin (one per line)")),
+        None => Ok(Source::Stdin),
+    }
+}
+
+/// One input line handed to a job.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    /// 1-based line number in the input.
+    pub number: u64,
+    /// The line's bytes, line ending included if there was one. Cut short when the line was
+    /// longer than the limit (see `oversized`).
+    pub bytes: &'a [u8],
+    /// The line was longer than the reader's limit; only its start is in `bytes`.
+    pub oversized: bool,
+    /// More than one line was read: the input is a batch.
+    pub batch: bool,
+}
+
+/// Work done for each line. Output for stdout goes to `out`, for stderr to `err`.
+pub trait LineJob: Sync {
+    /// Process one line and return its outcome.
+    fn line(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit;
+}
+
+/// Size of one read from stdin.
+const CHUNK: usize = 256 * 1024;
+
+/// Run `job` over every line of `reader`, writing results in input order. Returns the
+/// batch's folded exit code (see [`Exit::merge`]).
+pub fn run_lines(
+    reader: &mut dyn Read,
+    max_line: usize,
+    job: &dyn LineJob,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Exit> {
+    let mut driver = Driver {
+        job,
+        max_line,
+        next_number: 1,
+        exit: Exit::Ok,
+        batch: false,
+        skipping: false,
+        out_buf: Vec::new(),
+        err_buf: Vec::new(),
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut deferred_first = true; // hold the first line until we know whether more follow
+    loop {
+        let start = buf.len();
+        buf.resize(start + CHUNK, 0);
+        let n = loop {
+            match reader.read(&mut buf[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        buf.truncate(start + n);
+        let eof = n == 0;
+        if deferred_first {
+            let lines = buf.iter().filter(|&&b| b == b'\n').count();
+            let more_after_first = lines > 1 || (lines == 1 && !buf.ends_with(b"\n"));
+            if !eof && !more_after_first && buf.len() <= max_line {
+                continue; // need more input to know if this is a batch
+            }
+            driver.batch = more_after_first;
+            deferred_first = false;
+        }
+        let consumed = if eof {
+            driver.complete_lines(&buf, true)
+        } else {
+            driver.complete_lines(&buf, false)
+        };
+        buf.drain(..consumed);
+        driver.flush(out, err)?;
+        if eof {
+            return Ok(driver.exit);
+        }
+        if buf.len() > driver.max_line {
+            // A line longer than the limit with no end in sight: report it once, then drop
+            // its bytes until its newline instead of buffering them.
+            if !driver.skipping {
+                driver.oversized(&buf);
+                driver.skipping = true;
+                driver.flush(out, err)?;
+            }
+            buf.clear();
+        }
+    }
+}
+
+struct Driver<'j> {
+    job: &'j dyn LineJob,
+    max_line: usize,
+    next_number: u64,
+    exit: Exit,
+    batch: bool,
+    /// Inside an oversized line already reported: drop bytes until its newline.
+    skipping: bool,
+    out_buf: Vec<u8>,
+    err_buf: Vec<u8>,
+}
+
+impl Driver<'_> {
+    /// Hand every complete line in `buf` to the job; with `eof`, the trailing partial line too.
+    /// Returns how many bytes were consumed.
+    fn complete_lines(&mut self, buf: &[u8], eof: bool) -> usize {
+        let mut pos = 0;
+        while pos < buf.len() {
+            let end = match buf[pos..].iter().position(|&b| b == b'\n') {
+                Some(i) => pos + i + 1,
+                None if eof => buf.len(),
+                None => break,
+            };
+            let line = &buf[pos..end];
+            pos = end;
+            if self.skipping {
+                self.skipping = false;
+                continue;
+            }
+            if line.len() > self.max_line {
+                self.oversized(line);
+            } else {
+                self.emit(line, false);
+            }
+        }
+        pos
+    }
+
+    fn oversized(&mut self, start: &[u8]) {
+        let cut = &start[..start.len().min(self.max_line)];
+        self.emit(cut, true);
+    }
+
+    fn emit(&mut self, bytes: &[u8], oversized: bool) {
+        let line = Line {
+            number: self.next_number,
+            bytes,
+            oversized,
+            batch: self.batch,
+        };
+        self.next_number += 1;
+        let exit = self.job.line(line, &mut self.out_buf, &mut self.err_buf);
+        self.exit = self.exit.merge(exit);
+    }
+
+    fn flush(&mut self, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        if !self.out_buf.is_empty() {
+            out.write_all(&self.out_buf)?;
+            self.out_buf.clear();
+        }
+        out.flush()?;
+        if !self.err_buf.is_empty() {
+            // stderr is for people; a closed stderr must not fail the batch.
+            let _ = err.write_all(&self.err_buf);
+            let _ = err.flush();
+            self.err_buf.clear();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Echo;
+    impl LineJob for Echo {
+        fn line(&self, line: Line<'_>, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> Exit {
+            out.extend_from_slice(
+                format!(
+                    "{}:{}:{}:{}\n",
+                    line.number,
+                    line.batch,
+                    line.oversized,
+                    String::from_utf8_lossy(line.bytes).trim_end()
+                )
+                .as_bytes(),
+            );
+            if line.bytes.starts_with(b"bad") {
+                Exit::Malformed
+            } else {
+                Exit::Ok
+            }
+        }
+    }
+
+    fn run(input: &[u8], max_line: usize) -> (String, Exit) {
+        let mut out = Vec::new();
+        let exit = run_lines(&mut &input[..], max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
+        (String::from_utf8(out).unwrap(), exit)
+    }
+
+    #[test]
+    fn single_line_is_not_a_batch() {
+        assert_eq!(run(b"a\n", 100), ("1:false:false:a\n".into(), Exit::Ok));
+        assert_eq!(run(b"a", 100), ("1:false:false:a\n".into(), Exit::Ok));
+    }
+
+    #[test]
+    fn batch_keeps_order_and_folds_exit() {
+        let (out, exit) = run(b"a\nbad\nc", 100);
+        assert_eq!(out, "1:true:false:a\n2:true:false:bad\n3:true:false:c\n");
+        assert_eq!(exit, Exit::Malformed);
+    }
+
+    #[test]
+    fn oversized_lines_are_cut_and_the_rest_skipped() {
+        let long = "x".repeat(CHUNK * 3);
+        let input = format!("a\n{long}\nb\n");
+        let (out, _) = run(input.as_bytes(), 10);
+        let lines: Vec<_> = out.lines().collect();
+        assert_eq!(lines[0], "1:true:false:a");
+        assert_eq!(lines[1], "2:true:true:xxxxxxxxxx");
+        assert_eq!(lines[2], "3:true:false:b");
+        assert_eq!(lines.len(), 3);
+    }
+
+    #[test]
+    fn source_rules() {
+        assert_eq!(
+            source(Some(OsStr::new("t")), true),
+            Ok(Source::Arg(b"t".to_vec()))
+        );
+        assert_eq!(source(Some(OsStr::new("-")), true), Ok(Source::Stdin));
+        assert_eq!(source(None, false), Ok(Source::Stdin));
+        assert_eq!(source(None, true).unwrap_err().exit, Exit::Usage);
+    }
+}

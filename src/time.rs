@@ -1,0 +1,198 @@
+//! Time, without a clock: every function takes the instant it needs as a parameter.
+//!
+//! Instants are Unix seconds (`i64`). NumericDate claims are interpreted strictly: a JSON
+//! number (RFC 7519 allows a fraction, which is floored) between 0 and the end of year 9999.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+
+/// The last second of year 9999: later values cannot be shown as a date and are rejected.
+pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
+
+/// Interpret a claim as a NumericDate, or say why it is not one.
+pub fn numeric_date(value: &Value) -> Result<i64, String> {
+    let Value::Number(number) = value else {
+        return Err(format!(
+            "is {}, not a NumericDate (seconds since 1970 as a JSON number)",
+            crate::token::json::type_name(value)
+        ));
+    };
+    let seconds = if let Some(i) = number.as_i64() {
+        i
+    } else if number.as_u64().is_some() {
+        return Err("is out of range (after year 9999)".into());
+    } else {
+        let f = number.as_f64().unwrap_or(f64::NAN);
+        if !f.is_finite() || f.abs() > MAX_NUMERIC_DATE as f64 {
+            return Err(if f < 0.0 {
+                "is negative (before 1970)".into()
+            } else {
+                "is out of range (after year 9999)".into()
+            });
+        }
+        f.floor() as i64
+    };
+    if seconds < 0 {
+        Err("is negative (before 1970)".into())
+    } else if seconds > MAX_NUMERIC_DATE {
+        Err("is out of range (after year 9999)".into())
+    } else {
+        Ok(seconds)
+    }
+}
+
+/// `2026-11-23T17:05:00Z`.
+pub fn rfc3339(seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(seconds, 0)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_else(|| format!("@{seconds}"))
+}
+
+/// A compact span: `3h12m`, `41s`, `2d4h`, `1y30d`. Two units at most.
+pub fn span(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    const UNITS: [(u64, &str); 5] = [
+        (365 * 86_400, "y"),
+        (86_400, "d"),
+        (3_600, "h"),
+        (60, "m"),
+        (1, "s"),
+    ];
+    if s == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let mut rest = s;
+    let mut used = 0;
+    for (size, unit) in UNITS {
+        if rest >= size && used < 2 {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+            used += 1;
+        } else if used > 0 {
+            used = 2; // only adjacent units: "1y30d", never "1y5s"
+        }
+    }
+    out
+}
+
+/// Parse `--at`: RFC 3339 (`2026-11-23T10:00:00Z`) or Unix seconds (`1700000000`).
+pub fn parse_instant(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<i64>() {
+        return if (0..=MAX_NUMERIC_DATE).contains(&seconds) {
+            Ok(seconds)
+        } else {
+            Err(format!("{seconds} is outside 1970..9999"))
+        };
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp())
+        .map_err(|e| {
+            format!("expected RFC 3339 (2026-11-23T10:00:00Z) or Unix seconds, got {text:?}: {e}")
+        })
+}
+
+/// Parse a duration such as `90s`, `15m`, `12h`, `7d`, `2w`, or a combination (`1h30m`).
+/// Bare numbers are seconds.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let bad = || format!("invalid duration {text:?}: use e.g. 90s, 15m, 12h, 7d, 2w, 1h30m");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(seconds) = text.parse::<i64>() {
+        return if seconds >= 0 {
+            Ok(seconds)
+        } else {
+            Err(bad())
+        };
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit: i64 = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3_600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return Err(bad()),
+        };
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        digits.clear();
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .filter(|v| *v <= MAX_NUMERIC_DATE)
+            .ok_or_else(|| format!("duration {text:?} is too long"))?;
+    }
+    if digits.is_empty() {
+        Ok(total)
+    } else {
+        Err(bad())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numeric_dates() {
+        assert_eq!(numeric_date(&json!(1_700_000_000)), Ok(1_700_000_000));
+        assert_eq!(numeric_date(&json!(1_700_000_000.9)), Ok(1_700_000_000));
+        for bad in [
+            json!("1700000000"),
+            json!(null),
+            json!(true),
+            json!(-1),
+            json!(-0.5),
+            json!(1e308),
+            json!(u64::MAX),
+            json!(MAX_NUMERIC_DATE + 1),
+            json!([1]),
+        ] {
+            assert!(numeric_date(&bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn spans() {
+        assert_eq!(span(0), "0s");
+        assert_eq!(span(41), "41s");
+        assert_eq!(span(-(3 * 3600 + 12 * 60 + 5)), "3h12m");
+        assert_eq!(span(86_400 * 2 + 3600 * 4), "2d4h");
+        assert_eq!(span(365 * 86_400 + 5), "1y");
+        assert_eq!(span(3600 + 5), "1h");
+    }
+
+    #[test]
+    fn instants() {
+        assert_eq!(parse_instant("1700000000"), Ok(1_700_000_000));
+        assert_eq!(parse_instant("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
+        assert_eq!(
+            parse_instant("2023-11-14T23:13:20+01:00"),
+            Ok(1_700_000_000)
+        );
+        assert!(parse_instant("yesterday").is_err());
+        assert!(parse_instant("-5").is_err());
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Ok(90));
+        assert_eq!(parse_duration("15m"), Ok(900));
+        assert_eq!(parse_duration("1h30m"), Ok(5400));
+        assert_eq!(parse_duration("7d"), Ok(604_800));
+        for bad in ["", "m", "15x", "-5", "5m3", "99999999999999999999w"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

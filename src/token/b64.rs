@@ -1,0 +1,91 @@
+//! Strict base64url: the alphabet of RFC 4648 §5, no padding, no non-canonical trailing bits.
+
+use base64::Engine;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// The one engine every segment goes through, both ways.
+pub const STRICT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(false),
+);
+
+/// Decode one segment, or say in plain words what is wrong with it.
+pub fn decode(segment: &[u8]) -> Result<Vec<u8>, String> {
+    STRICT.decode(segment).map_err(|e| describe(segment, e))
+}
+
+/// Encode bytes as unpadded base64url.
+pub fn encode(bytes: impl AsRef<[u8]>) -> String {
+    STRICT.encode(bytes)
+}
+
+fn describe(segment: &[u8], error: base64::DecodeError) -> String {
+    use base64::DecodeError::*;
+    match error {
+        InvalidByte(offset, byte) => describe_byte(offset, byte),
+        InvalidLength(len) => format!(
+            "invalid base64url length {len} (one character too many or too few: truncated?)"
+        ),
+        InvalidLastSymbol(offset, _) => format!(
+            "non-canonical base64url at offset {offset}: the last character has unused bits set"
+        ),
+        InvalidPadding => {
+            // The engine reports padding without an offset; find it ourselves.
+            let offset = segment.iter().position(|&b| b == b'=').unwrap_or(0);
+            describe_byte(offset, b'=')
+        }
+    }
+}
+
+fn describe_byte(offset: usize, byte: u8) -> String {
+    match byte {
+        b'=' => format!("padding '=' at offset {offset}: JWT segments are unpadded base64url"),
+        b'+' | b'/' => format!(
+            "'{}' at offset {offset}: this is standard base64, JWTs use base64url ('-' and '_')",
+            byte as char
+        ),
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+            format!("whitespace at offset {offset} is not allowed inside a segment")
+        }
+        0x21..=0x7e => format!(
+            "invalid base64url character '{}' at offset {offset}",
+            byte as char
+        ),
+        _ => format!("invalid base64url byte 0x{byte:02x} at offset {offset}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        for input in [&b""[..], b"f", b"fo", b"foo", b"\xff\xfe\xfd\x00"] {
+            assert_eq!(decode(encode(input).as_bytes()).unwrap(), input);
+        }
+    }
+
+    #[test]
+    fn rejects_what_lenient_decoders_accept() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"Zm9v=", "padding '=' at offset 4"),
+            (b"Zm8=", "padding '=' at offset 3"),
+            (b"a+b/", "standard base64"),
+            (b"Zm 9v", "whitespace at offset 2"),
+            (b"Zm9vY", "invalid base64url length 5"),
+            (b"Zm9=", "padding"),
+            (b"Zh", "non-canonical"),
+            (b"Zm\xc3\xa9", "0xc3 at offset 2"),
+            (b"Zm*v", "'*' at offset 2"),
+        ];
+        for (input, needle) in cases {
+            let err = decode(input).unwrap_err();
+            assert!(err.contains(needle), "{input:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! The strict token reader shared by every command.
+//!
+//! A token is read in two steps: [`extract`] finds the compact token in what a person pasted
+//! (a bare token, `Bearer <t>`, an `Authorization:` header line, a log line), then [`parse`]
+//! checks it strictly and decodes it. Nothing here verifies a signature.
+
+pub mod b64;
+pub mod extract;
+pub mod json;
+
+use serde_json::{Map, Value};
+use std::fmt;
+
+pub use extract::extract;
+
+/// Default cap on a compact token's length, in bytes.
+pub const DEFAULT_MAX_SIZE: usize = 64 * 1024;
+
+/// Which part of the input a problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// The whole input (segment count, size, no token found).
+    Token,
+    /// The first segment, the JOSE header.
+    Header,
+    /// The second segment, the claims (payload).
+    Payload,
+    /// The third segment, the signature.
+    Signature,
+}
+
+impl Segment {
+    /// Stable lower-case name, used in messages and JSON.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Segment::Token => "token",
+            Segment::Header => "header",
+            Segment::Payload => "payload",
+            Segment::Signature => "signature",
+        }
+    }
+}
+
+/// Why an input is not a well-formed compact JWT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    /// Where the problem is.
+    pub segment: Segment,
+    /// A stable machine code (`segments`, `base64url`, `json`, `not_object`, `too_large`,
+    /// `jwe`, `json_serialization`, `empty`, `not_found`, `detached`).
+    pub code: &'static str,
+    /// What is wrong, in plain words. May quote attacker-controlled text: escape before
+    /// printing to a terminal.
+    pub message: String,
+}
+
+impl Malformed {
+    pub(crate) fn new(segment: Segment, code: &'static str, message: impl Into<String>) -> Self {
+        Malformed {
+            segment,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.segment {
+            Segment::Token => write!(f, "{}", self.message),
+            segment => write!(f, "{}: {}", segment.name(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for Malformed {}
+
+/// What the reader accepts as a payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PayloadRule {
+    /// A JWT: the payload must be a JSON object (the default everywhere).
+    #[default]
+    ClaimSet,
+    /// A plain JWS: any non-empty payload bytes (e.g. the RFC 7520 examples).
+    AnyBytes,
+}
+
+/// Reader limits and rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Largest accepted compact token, in bytes.
+    pub max_size: usize,
+    /// What the payload must be.
+    pub payload: PayloadRule,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_size: DEFAULT_MAX_SIZE,
+            payload: PayloadRule::ClaimSet,
+        }
+    }
+}
+
+/// The payload of a token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// A JSON object: a JWT claim set, in its original member order.
+    Claims(Map<String, Value>),
+    /// Anything else (only with [`PayloadRule::AnyBytes`]).
+    Bytes(Vec<u8>),
+}
+
+/// A structurally valid compact JWS, decoded but not verified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token<'a> {
+    /// The compact form exactly as given (`header.payload.signature`).
+    pub compact: &'a str,
+    /// The JOSE header, in its original member order.
+    pub header: Map<String, Value>,
+    /// The decoded payload.
+    pub payload: Payload,
+    /// The decoded signature bytes (empty for an unsecured token).
+    pub signature: Vec<u8>,
+}
+
+impl<'a> Token<'a> {
+    /// The bytes the signature covers: `base64url(header) || '.' || base64url(payload)`.
+    pub fn signing_input(&self) -> &'a [u8] {
+        let end = self.compact.rfind('.').unwrap_or(self.compact.len());
+        &self.compact.as_bytes()[..end]
+    }
+
+    /// The signature segment as it appears in the token.
+    pub fn signature_b64(&self) -> &'a str {
+        let start = self.compact.rfind('.').map_or(0, |i| i + 1);
+        &self.compact[start..]
+    }
+
+    /// The claim set, when the payload is one.
+    pub fn claims(&self) -> Option<&Map<String, Value>> {
+        match &self.payload {
+            Payload::Claims(map) => Some(map),
+            Payload::Bytes(_) => None,
+        }
+    }
+
+    /// The header's `alg` member when it is a string.
+    pub fn alg(&self) -> Option<&str> {
+        self.header.get("alg").and_then(Value::as_str)
+    }
+
+    /// The header's `kid` member when it is a string.
+    pub fn kid(&self) -> Option<&str> {
+        self.header.get("kid").and_then(Value::as_str)
+    }
+}
+
+/// Strictly parse a compact token (already extracted from its surroundings).
+pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Malformed> {
+    if input.is_empty() {
+        return Err(Malformed::new(
+            Segment::Token,
+            "empty",
+            "empty input: no token",
+        ));
+    }
+    if input.len() > options.max_size {
+        return Err(Malformed::new(
+            Segment::Token,
+            "too_large",
+            format!(
+                "token is {} bytes, over the {}-byte limit (raise it with --max-size)",
+                input.len(),
+                options.max_size
+            ),
+        ));
+    }
+    if input.first() == Some(&b'{') {
+        return Err(Malformed::new(
+            Segment::Token,
+            "json_serialization",
+            "this is a JWS JSON serialization, not a compact token; jwtctl reads compact JWTs \
+             (header.payload.signature)",
+        ));
+    }
+    let dots = input.iter().filter(|&&b| b == b'.').count();
+    match dots {
+        2 => {}
+        4 => return Err(jwe(input)),
+        _ => {
+            return Err(Malformed::new(
+                Segment::Token,
+                "segments",
+                format!(
+                    "expected 3 dot-separated segments (header.payload.signature), found {}{}",
+                    dots + 1,
+                    if dots < 2 { ": truncated?" } else { "" }
+                ),
+            ));
+        }
+    }
+    // Three segments of ASCII base64url: the input is ASCII once each segment decodes, but a
+    // non-ASCII byte must be reported by position, so split on bytes.
+    let mut parts = input.splitn(3, |&b| b == b'.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        unreachable!("two dots make three parts")
+    };
+
+    let header = decode_object(Segment::Header, header_b64)?;
+    let payload = decode_payload(payload_b64, options.payload)?;
+    let signature = b64::decode(signature_b64)
+        .map_err(|m| Malformed::new(Segment::Signature, "base64url", m))?;
+    // Every segment decoded as base64url, so the whole input is ASCII.
+    let compact = std::str::from_utf8(input)
+        .map_err(|_| Malformed::new(Segment::Token, "base64url", "token is not ASCII"))?;
+    Ok(Token {
+        compact,
+        header,
+        payload,
+        signature,
+    })
+}
+
+fn decode_object(segment: Segment, b64: &[u8]) -> Result<Map<String, Value>, Malformed> {
+    if b64.is_empty() {
+        return Err(Malformed::new(segment, "empty", "empty segment"));
+    }
+    let bytes = b64::decode(b64).map_err(|m| Malformed::new(segment, "base64url", m))?;
+    match json::parse(&bytes).map_err(|m| Malformed::new(segment, "json", m))? {
+        Value::Object(map) => Ok(map),
+        other => Err(Malformed::new(
+            segment,
+            "not_object",
+            format!("is {}, not a JSON object", json::type_name(&other)),
+        )),
+    }
+}
+
+fn decode_payload(b64: &[u8], rule: PayloadRule) -> Result<Payload, Malformed> {
+    match rule {
+        PayloadRule::ClaimSet => decode_object(Segment::Payload, b64).map(Payload::Claims),
+        PayloadRule::AnyBytes => {
+            if b64.is_empty() {
+                return Err(Malformed::new(
+                    Segment::Payload,
+                    "detached",
+                    "empty: detached content (RFC 7515 appendix F) is not supported",
+                ));
+            }
+            let bytes =
+                b64::decode(b64).map_err(|m| Malformed::new(Segment::Payload, "base64url", m))?;
+            Ok(match json::parse(&bytes) {
+                Ok(Value::Object(map)) => Payload::Claims(map),
+                _ => Payload::Bytes(bytes),
+            })
+        }
+    }
+}
+
+/// Five segments: a JWE. Say so, and what its header claims to be if it can be read.
+fn jwe(input: &[u8]) -> Malformed {
+    let first = input.split(|&b| b == b'.').next().unwrap_or_default();
+    let detail = decode_object(Segment::Header, first)
+        .ok()
+        .and_then(|h| {
+            let alg = h.get("alg").and_then(Value::as_str)?.to_owned();
+            let enc = h
+                .get("enc")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned();
+            Some(format!(" (alg {alg}, enc {enc})"))
+        })
+        .unwrap_or_default();
+    Malformed::new(
+        Segment::Token,
+        "jwe",
+        format!(
+            "this is a JWE{detail}: an encrypted token with 5 segments; jwtctl does not decrypt"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(header: &str, payload: &str, sig: &[u8]) -> String {
+        format!(
+            "{}.{}.{}",
+            b64::encode(header),
+            b64::encode(payload),
+            b64::encode(sig)
+        )
+    }
+
+    #[test]
+    fn parses_and_keeps_order() {
+        let t = token(r#"{"typ":"JWT","alg":"HS256"}"#, r#"{"z":1,"a":2}"#, b"sig");
+        let parsed = parse(t.as_bytes(), &ReadOptions::default()).unwrap();
+        assert_eq!(parsed.alg(), Some("HS256"));
+        let keys: Vec<_> = parsed.claims().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["z", "a"]);
+        assert_eq!(parsed.signature, b"sig");
+        assert_eq!(parsed.signature_b64(), b64::encode(b"sig"));
+        assert!(t.starts_with(std::str::from_utf8(parsed.signing_input()).unwrap()));
+    }
+
+    #[test]
+    fn unknown_algorithms_still_parse() {
+        for alg in ["none", "NONE", "HS1", "ES512"] {
+            let t = token(&format!(r#"{{"alg":"{alg}"}}"#), "{}", b"");
+            assert_eq!(
+                parse(t.as_bytes(), &ReadOptions::default()).unwrap().alg(),
+                Some(alg)
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_classes() {
+        let ok_h = b64::encode(r#"{"alg":"HS256"}"#);
+        let ok_p = b64::encode("{}");
+        let cases: Vec<(String, Segment, &str)> = vec![
+            ("".into(), Segment::Token, "empty"),
+            (format!("{ok_h}.{ok_p}"), Segment::Token, "segments"),
+            (format!("{ok_h}.{ok_p}.a.b"), Segment::Token, "segments"),
+            (format!("{ok_h}.{ok_p}.x.y.z"), Segment::Token, "jwe"),
+            (format!(".{ok_p}.sig"), Segment::Header, "empty"),
+            (format!("{ok_h}.{ok_p}=.sig"), Segment::Payload, "base64url"),
+            (
+                format!("{ok_h}.{}.", b64::encode("[1]")),
+                Segment::Payload,
+                "not_object",
+            ),
+            (
+                format!("{ok_h}.{}.", b64::encode("{")),
+                Segment::Payload,
+                "json",
+            ),
+            (
+                format!("{}.{ok_p}.", b64::encode(r#"{"alg":"a","alg":"b"}"#)),
+                Segment::Header,
+                "json",
+            ),
+            (
+                format!("{ok_h}.{ok_p}.a+b"),
+                Segment::Signature,
+                "base64url",
+            ),
+            (
+                r#"{"payload":"x"}"#.into(),
+                Segment::Token,
+                "json_serialization",
+            ),
+        ];
+        for (input, segment, code) in cases {
+            let err = parse(input.as_bytes(), &ReadOptions::default()).unwrap_err();
+            assert_eq!((err.segment, err.code), (segment, code), "{input}: {err}");
+        }
+    }
+
+    #[test]
+    fn size_cap_is_enforced_and_configurable() {
+        let t = token(
+            r#"{"alg":"HS256"}"#,
+            &format!(r#"{{"a":"{}"}}"#, "x".repeat(100)),
+            b"",
+        );
+        let small = ReadOptions {
+            max_size: 50,
+            ..ReadOptions::default()
+        };
+        assert_eq!(parse(t.as_bytes(), &small).unwrap_err().code, "too_large");
+        assert!(parse(t.as_bytes(), &ReadOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn a_token_of_dots_is_rejected_quickly() {
+        let dots = ".".repeat(100_000);
+        let err = parse(dots.as_bytes(), &ReadOptions::default()).unwrap_err();
+        assert_eq!(err.code, "too_large");
+        let big = ReadOptions {
+            max_size: 1 << 20,
+            ..ReadOptions::default()
+        };
+        let err = parse(dots.as_bytes(), &big).unwrap_err();
+        assert!(err.message.contains("found 100001"), "{err}");
+    }
+
+    #[test]
+    fn any_payload_rule_accepts_prose_but_not_detached() {
+        let opts = ReadOptions {
+            payload: PayloadRule::AnyBytes,
+            ..ReadOptions::default()
+        };
+        let t = token(r#"{"alg":"HS256"}"#, "It's a dangerous business", b"s");
+        assert!(matches!(
+            parse(t.as_bytes(), &opts).unwrap().payload,
+            Payload::Bytes(_)
+        ));
+        let detached = format!("{}..sig", b64::encode(r#"{"alg":"HS256"}"#));
+        assert_eq!(
+            parse(detached.as_bytes(), &opts).unwrap_err().code,
+            "detached"
+        );
+    }
+}
