@@ -76,6 +76,73 @@ pub struct DecodeArgs {
     pub at: Option<i64>,
 }
 
+/// How secret bytes given on the command line, in env vars or files are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SecretEncoding {
+    /// The bytes exactly as given (a trailing newline in a file is part of the secret).
+    #[default]
+    Raw,
+    /// Standard base64 (surrounding whitespace ignored).
+    Base64,
+    /// base64url (surrounding whitespace ignored).
+    Base64url,
+    /// Hexadecimal (surrounding whitespace ignored).
+    Hex,
+}
+
+/// Key and secret options, shared by `verify`, `mint` and `fingerprint`. Every source is
+/// repeatable; together they form a key ring. `LABEL=` names a key in reports.
+#[derive(Debug, Args, Default)]
+pub struct KeyArgs {
+    /// HMAC secret from environment variable NAME.
+    #[arg(long, value_name = "[LABEL=]NAME", help_heading = "Keys")]
+    pub secret_env: Vec<String>,
+
+    /// HMAC secret from a file, byte for byte (a trailing newline is part of it).
+    #[arg(long, value_name = "[LABEL=]PATH", help_heading = "Keys")]
+    pub secret_file: Vec<OsString>,
+
+    /// HMAC secret from stdin (only when the token is given as an argument).
+    #[arg(long, help_heading = "Keys")]
+    pub secret_stdin: bool,
+
+    /// HMAC secret on the command line (leaks into shell history and `ps`; prefer the others).
+    #[arg(long, value_name = "VALUE", help_heading = "Keys")]
+    pub secret: Vec<String>,
+
+    /// Key file: PEM, DER, JWK or JWKS, detected by content.
+    #[arg(long, value_name = "[LABEL=]PATH", help_heading = "Keys")]
+    pub key: Vec<OsString>,
+
+    /// JWKS fetched once from an http(s) URL (identity-provider tokens).
+    #[arg(long, value_name = "[LABEL=]URL", help_heading = "Keys")]
+    pub jwks: Vec<String>,
+
+    /// How HMAC secrets are encoded.
+    #[arg(long, value_enum, default_value_t = SecretEncoding::Raw, value_name = "ENCODING", help_heading = "Keys")]
+    pub secret_encoding: SecretEncoding,
+
+    /// Pin every key to this algorithm (default: the key's own `alg`, else its family).
+    #[arg(long, value_name = "ALG", value_parser = parse_alg, help_heading = "Keys")]
+    pub alg: Option<jsonwebtoken::Algorithm>,
+}
+
+impl KeyArgs {
+    /// Whether any key source was named explicitly.
+    pub fn any_given(&self) -> bool {
+        !self.secret_env.is_empty()
+            || !self.secret_file.is_empty()
+            || self.secret_stdin
+            || !self.secret.is_empty()
+            || !self.key.is_empty()
+            || !self.jwks.is_empty()
+    }
+}
+
+fn parse_alg(text: &str) -> Result<jsonwebtoken::Algorithm, String> {
+    crate::keys::parse_algorithm(text)
+}
+
 fn parse_at(text: &str) -> Result<i64, String> {
     crate::time::parse_instant(text)
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit;
 pub mod input;
 pub mod inspect;
+pub mod keys;
 pub mod render;
 pub mod time;
 pub mod token;

@@ -1,0 +1,341 @@
+//! Keys from the outside world: environment variables, files, stdin, a no-echo prompt and
+//! JWKS URLs. This is the I/O edge of the key model; everything it reads goes through
+//! [`super::parse`].
+
+use super::parse::{self, Origin};
+use super::{Key, Secret};
+use crate::cli::{KeyArgs, SecretEncoding};
+use crate::context::Context;
+use crate::error::Failure;
+use base64::Engine;
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::path::Path;
+
+/// Keys for one run, and notices for stderr about how they were obtained.
+#[derive(Debug, Default)]
+pub struct KeyRing {
+    /// The keys, in the order given.
+    pub keys: Vec<Key>,
+    /// Things the operator should know (`using JWT_SECRET`, argv leaks, weak secrets).
+    pub notices: Vec<String>,
+    /// The `kid`s of every JWKS loaded (for "kid not in the JWKS" diagnosis).
+    pub jwks_kids: Option<Vec<String>>,
+}
+
+impl KeyRing {
+    /// Whether no key was given.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// Fetches a JWKS document by URL. A trait so tests and the core never touch the network.
+pub trait Fetch {
+    /// GET `url` and return the body.
+    fn get(&self, url: &str) -> Result<Vec<u8>, String>;
+}
+
+/// Where stdin stands for this run.
+pub struct Stdin<'a> {
+    /// The process's stdin.
+    pub reader: &'a mut dyn Read,
+    /// Tokens are being read from stdin, so a secret cannot be.
+    pub carries_tokens: bool,
+}
+
+/// Load every key the options name. With no key option at all: `JWT_SECRET` if set (and say
+/// so), else a no-echo prompt when a terminal is attached, else no keys.
+pub fn load(
+    args: &KeyArgs,
+    ctx: &Context,
+    stdin: Stdin<'_>,
+    fetch: &dyn Fetch,
+) -> Result<KeyRing, Failure> {
+    let mut ring = KeyRing::default();
+    for spec in &args.secret_env {
+        let (label, name) = split_label(spec.as_str(), |_| false);
+        let value = ctx
+            .var(name)
+            .ok_or_else(|| Failure::key(format!("environment variable {name} is not set")))?;
+        let origin = origin(
+            label.unwrap_or(&format!("env:{name}")),
+            format!("env {name}"),
+            None,
+        );
+        push_secret(
+            &mut ring,
+            origin,
+            value.as_encoded_bytes().to_vec(),
+            args.secret_encoding,
+        )?;
+    }
+    for spec in &args.secret_file {
+        let (label, path) = split_label_os(spec);
+        let (bytes, modified) = read_file(path)?;
+        let name = path.to_string_lossy();
+        let origin = origin(
+            label.unwrap_or(&format!("file:{name}")),
+            format!("file {name}"),
+            modified,
+        );
+        push_secret(&mut ring, origin, bytes, args.secret_encoding)?;
+    }
+    if args.secret_stdin {
+        if stdin.carries_tokens {
+            return Err(
+                Failure::usage("--secret-stdin needs the token as an argument")
+                    .hint("stdin can carry the tokens or the secret, not both; try --secret-file"),
+            );
+        }
+        let mut bytes = Vec::new();
+        stdin
+            .reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::key(format!("cannot read the secret from stdin: {e}")))?;
+        push_secret(
+            &mut ring,
+            origin("stdin", "stdin".into(), None),
+            bytes,
+            args.secret_encoding,
+        )?;
+    }
+    for value in &args.secret {
+        ring.notices.push(
+            "--secret puts the secret in shell history and in `ps` output; prefer --secret-env \
+             or --secret-file"
+                .into(),
+        );
+        push_secret(
+            &mut ring,
+            origin("argv", "--secret".into(), None),
+            value.as_bytes().to_vec(),
+            args.secret_encoding,
+        )?;
+    }
+    for spec in &args.key {
+        let (label, path) = split_label_os(spec);
+        let (bytes, modified) = read_file(path)?;
+        let name = path.to_string_lossy();
+        let origin = origin(
+            label.unwrap_or(&format!("key:{name}")),
+            format!("key file {name}"),
+            modified,
+        );
+        let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
+        note_jwks_kids(&mut ring, &bytes, &keys);
+        ring.keys.extend(keys);
+    }
+    for spec in &args.jwks {
+        let (label, url) = split_label(spec.as_str(), |s| s.contains("://"));
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Failure::usage(format!(
+                "--jwks needs an http:// or https:// URL, got {url:?}"
+            )));
+        }
+        let body = fetch
+            .get(url)
+            .map_err(|e| Failure::new(crate::exit::Exit::Io, e))?;
+        let origin = origin(label.unwrap_or("jwks"), format!("JWKS {url}"), None);
+        let keys = parse::key_file(origin, &body).map_err(Failure::key)?;
+        note_jwks_kids(&mut ring, &body, &keys);
+        ring.keys.extend(keys);
+    }
+    if ring.is_empty() && !args.any_given() {
+        default_secret(&mut ring, args, ctx, stdin.carries_tokens)?;
+    }
+    if let Some(alg) = args.alg {
+        for key in &mut ring.keys {
+            key.pin(alg).map_err(Failure::key)?;
+        }
+    }
+    Ok(ring)
+}
+
+fn default_secret(
+    ring: &mut KeyRing,
+    args: &KeyArgs,
+    ctx: &Context,
+    tokens_on_stdin: bool,
+) -> Result<(), Failure> {
+    if let Some(value) = ctx.var("JWT_SECRET").filter(|v| !v.is_empty()) {
+        ring.notices
+            .push("no key option given: using the secret in $JWT_SECRET".into());
+        let origin = origin("env:JWT_SECRET", "env JWT_SECRET".into(), None);
+        return push_secret(
+            ring,
+            origin,
+            value.as_encoded_bytes().to_vec(),
+            args.secret_encoding,
+        );
+    }
+    if ctx.stderr_tty && ctx.stdin_tty && !tokens_on_stdin {
+        let typed = dialoguer::Password::new()
+            .with_prompt("HMAC secret (not echoed)")
+            .allow_empty_password(false)
+            .interact()
+            .map_err(|e| Failure::key(format!("cannot read the secret: {e}")))?;
+        return push_secret(
+            ring,
+            origin("prompt", "prompt".into(), None),
+            typed.into_bytes(),
+            args.secret_encoding,
+        );
+    }
+    Ok(())
+}
+
+fn push_secret(
+    ring: &mut KeyRing,
+    origin: Origin,
+    raw: Vec<u8>,
+    encoding: SecretEncoding,
+) -> Result<(), Failure> {
+    let raw = Secret::new(raw);
+    let bytes = decode_secret(raw.expose(), encoding)
+        .map_err(|e| Failure::key(format!("{}: {e}", origin.origin)))?;
+    let key = parse::hmac_key(origin, bytes).map_err(Failure::key)?;
+    ring.keys.push(key);
+    Ok(())
+}
+
+/// Apply `--secret-encoding` to the bytes as given.
+pub fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, String> {
+    let text = raw.trim_ascii();
+    let decoded = match encoding {
+        SecretEncoding::Raw => return Ok(Secret::new(raw.to_vec())),
+        SecretEncoding::Base64 => base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|e| format!("not valid base64: {e}")),
+        SecretEncoding::Base64url => base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(
+                text.strip_suffix(b"=")
+                    .unwrap_or(text)
+                    .strip_suffix(b"=")
+                    .unwrap_or(text),
+            )
+            .map_err(|e| format!("not valid base64url: {e}")),
+        SecretEncoding::Hex => decode_hex(text).ok_or_else(|| "not valid hex".to_string()),
+    }?;
+    Ok(Secret::new(decoded))
+}
+
+/// Decode hex (either case); `None` unless every character is a hex digit and the length even.
+pub fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.chunks(2)
+        .map(|pair| {
+            let digit = |c: u8| (c as char).to_digit(16);
+            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
+        })
+        .collect()
+}
+
+fn note_jwks_kids(ring: &mut KeyRing, bytes: &[u8], keys: &[Key]) {
+    if parse::is_jwks(bytes) {
+        let kids = ring.jwks_kids.get_or_insert_with(Vec::new);
+        kids.extend(keys.iter().filter_map(|k| k.kid.clone()));
+    }
+}
+
+fn origin(label: &str, origin: String, modified: Option<i64>) -> Origin {
+    Origin {
+        label: label.to_owned(),
+        origin,
+        modified,
+    }
+}
+
+fn read_file(path: &Path) -> Result<(Vec<u8>, Option<i64>), Failure> {
+    let shown = path.display();
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::key(format!("cannot read {shown}: {e}")))?;
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64);
+    Ok((bytes, modified))
+}
+
+fn is_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// `LABEL=VALUE` → (Some(LABEL), VALUE); anything else → (None, whole). `keep_whole` can veto
+/// a split (e.g. a URL whose query has `=`).
+pub fn split_label(spec: &str, keep_whole: impl Fn(&str) -> bool) -> (Option<&str>, &str) {
+    match spec.split_once('=') {
+        Some((label, value)) if is_label(label) && (!keep_whole(spec) || keep_whole(value)) => {
+            (Some(label), value)
+        }
+        _ => (None, spec),
+    }
+}
+
+/// `LABEL=PATH` for paths: an existing file named exactly `spec` wins over a label split.
+/// (Only UTF-8 specs are split; a non-UTF-8 path is always taken whole.)
+pub fn split_label_os(spec: &OsString) -> (Option<&str>, &Path) {
+    let whole = Path::new(spec.as_os_str());
+    if whole.exists() {
+        return (None, whole);
+    }
+    match spec.to_str().and_then(|s| s.split_once('=')) {
+        Some((label, rest)) if is_label(label) => (Some(label), Path::new(OsStr::new(rest))),
+        _ => (None, whole),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            split_label("current=JWT_SECRET", |_| false),
+            (Some("current"), "JWT_SECRET")
+        );
+        assert_eq!(split_label("JWT_SECRET", |_| false), (None, "JWT_SECRET"));
+        let url = "https://idp.example/jwks?x=1";
+        assert_eq!(split_label(url, |s| s.contains("://")), (None, url));
+        assert_eq!(
+            split_label("idp=https://idp.example/jwks?x=1", |s| s.contains("://")),
+            (Some("idp"), "https://idp.example/jwks?x=1")
+        );
+    }
+
+    #[test]
+    fn encodings() {
+        assert_eq!(
+            decode_secret(b"abc\n", SecretEncoding::Raw)
+                .unwrap()
+                .expose(),
+            b"abc\n"
+        );
+        assert_eq!(
+            decode_secret(b"YWJj\n", SecretEncoding::Base64)
+                .unwrap()
+                .expose(),
+            b"abc"
+        );
+        assert_eq!(
+            decode_secret(b"_-8", SecretEncoding::Base64url)
+                .unwrap()
+                .expose(),
+            b"\xff\xef"
+        );
+        assert_eq!(
+            decode_secret(b"6162FF", SecretEncoding::Hex)
+                .unwrap()
+                .expose(),
+            b"ab\xff"
+        );
+        assert!(decode_secret(b"6g", SecretEncoding::Hex).is_err());
+    }
+}

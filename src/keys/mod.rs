@@ -1,0 +1,161 @@
+//! The key model: what a key is, which algorithms it pins, and how it is identified.
+//!
+//! Keys are built from bytes by [`parse`] (pure: content detection of PEM, DER, JWK, JWKS;
+//! key-confusion and weak-secret checks) and from the outside world by [`load`] (env, files,
+//! stdin, prompt, URL). The algorithm is always pinned by the key (or `--alg`), never by a
+//! token header.
+
+pub mod fingerprint;
+pub mod load;
+pub mod parse;
+pub mod secret;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+pub use secret::Secret;
+
+/// The kind of key, which decides the algorithms it can ever be used with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// A shared secret: HS256/384/512.
+    Hmac,
+    /// RSA: RS256/384/512, PS256/384/512.
+    Rsa,
+    /// ECDSA on P-256 (ES256) or P-384 (ES384).
+    Ec,
+    /// Ed25519 (EdDSA).
+    Ed,
+}
+
+impl Family {
+    /// Human name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Family::Hmac => "HMAC secret",
+            Family::Rsa => "RSA key",
+            Family::Ec => "EC key",
+            Family::Ed => "Ed25519 key",
+        }
+    }
+
+    /// Every algorithm a key of this family could be used with.
+    pub fn algorithms(self) -> &'static [Algorithm] {
+        use Algorithm::*;
+        match self {
+            Family::Hmac => &[HS256, HS384, HS512],
+            Family::Rsa => &[RS256, RS384, RS512, PS256, PS384, PS512],
+            Family::Ec => &[ES256, ES384],
+            Family::Ed => &[EdDSA],
+        }
+    }
+}
+
+/// What the key can do.
+#[derive(Clone)]
+pub enum Material {
+    /// A shared secret (signs and verifies).
+    Hmac(Secret),
+    /// A public key (verifies only).
+    Public(DecodingKey),
+    /// A private key (signs; verifies with its public half).
+    Private {
+        /// For signing.
+        encoding: EncodingKey,
+        /// Its public half, for verifying.
+        decoding: DecodingKey,
+    },
+    /// A key jwtctl recognises but cannot use (e.g. P-521 / ES512).
+    Unsupported {
+        /// Why, in plain words.
+        reason: String,
+    },
+}
+
+impl std::fmt::Debug for Material {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Material::Hmac(s) => write!(f, "Hmac({s:?})"),
+            Material::Public(_) => f.write_str("Public(..)"),
+            Material::Private { .. } => f.write_str("Private(redacted)"),
+            Material::Unsupported { reason } => write!(f, "Unsupported({reason})"),
+        }
+    }
+}
+
+/// One key of a key ring.
+#[derive(Debug, Clone)]
+pub struct Key {
+    /// Name shown in reports (`current`, `previous`, `env:JWT_SECRET`, ...).
+    pub label: String,
+    /// Where it came from, for messages (`file old.key`, `jwks https://...`).
+    pub origin: String,
+    /// The JWK `kid`, when the key has one.
+    pub kid: Option<String>,
+    /// The key's family.
+    pub family: Family,
+    /// Algorithms this key may verify or sign with (pinned by the key's `alg` or `--alg`,
+    /// otherwise every algorithm of its family). Empty for an unsupported key.
+    pub algorithms: Vec<Algorithm>,
+    /// The key material.
+    pub material: Material,
+    /// `sha256:<64 hex>`: of the secret bytes for HMAC, of the RFC 7638 thumbprint input for
+    /// asymmetric keys.
+    pub fingerprint: String,
+    /// RFC 7638 JWK thumbprint (base64url SHA-256), for asymmetric keys.
+    pub thumbprint: Option<String>,
+    /// Modification time of the key file (Unix seconds), when it came from a file.
+    pub modified: Option<i64>,
+}
+
+impl Key {
+    /// The first 8 hex digits of the fingerprint, for humans.
+    pub fn short_fingerprint(&self) -> &str {
+        fingerprint::short(&self.fingerprint)
+    }
+
+    /// Pin the key to one algorithm (`--alg`), if it fits the key's family.
+    pub fn pin(&mut self, alg: Algorithm) -> Result<(), String> {
+        if !self.family.algorithms().contains(&alg) {
+            return Err(format!(
+                "--alg {alg:?} does not fit key `{}` ({})",
+                self.label,
+                self.family.name()
+            ));
+        }
+        self.algorithms = vec![alg];
+        Ok(())
+    }
+
+    /// The HMAC secret, if this is a shared-secret key.
+    pub fn secret(&self) -> Option<&Secret> {
+        match &self.material {
+            Material::Hmac(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Parse an algorithm name as jwtctl accepts it on the command line.
+pub fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
+    if name.eq_ignore_ascii_case("none") {
+        return Err("`none` is never accepted".into());
+    }
+    if name == "ES512" {
+        return Err("ES512 is not supported (jsonwebtoken 11 has no P-521)".into());
+    }
+    name.parse::<Algorithm>().map_err(|_| {
+        format!(
+            "unknown algorithm {name:?}: use HS256, HS384, HS512, RS256, RS384, RS512, PS256, \
+             PS384, PS512, ES256, ES384 or EdDSA"
+        )
+    })
+}
+
+/// The hash output length of an HMAC algorithm, in bytes.
+pub fn hmac_output_len(alg: Algorithm) -> Option<usize> {
+    match alg {
+        Algorithm::HS256 => Some(32),
+        Algorithm::HS384 => Some(48),
+        Algorithm::HS512 => Some(64),
+        _ => None,
+    }
+}
