@@ -9,6 +9,7 @@ pub mod fingerprint;
 pub mod load;
 pub mod parse;
 pub mod secret;
+pub mod signature;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 pub use secret::Secret;

@@ -1,0 +1,214 @@
+//! Signing and signature checks with a key of the ring. HMAC keys are prepared once per run
+//! (the keyed hash state is computed once and reused for every token).
+
+use super::{Family, Key, Material};
+use aws_lc_rs::hmac;
+use jsonwebtoken::Algorithm;
+
+/// A key ready for many signature checks.
+pub struct Prepared<'k> {
+    /// The key.
+    pub key: &'k Key,
+    hmac: Option<[hmac::Key; 3]>,
+}
+
+/// Why a signature could not be checked at all (as opposed to "does not match").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SigError {
+    /// The algorithm is not one this key is pinned to.
+    AlgNotAllowed {
+        /// The algorithm asked for.
+        alg: String,
+        /// What the key allows.
+        allowed: Vec<Algorithm>,
+    },
+    /// The key can't be used at all (unsupported curve, public key asked to sign).
+    Unusable(String),
+}
+
+impl std::fmt::Display for SigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigError::AlgNotAllowed { alg, allowed } => {
+                let list: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
+                write!(
+                    f,
+                    "algorithm {alg} is not allowed for this key (allowed: {})",
+                    list.join(", ")
+                )
+            }
+            SigError::Unusable(why) => f.write_str(why),
+        }
+    }
+}
+
+fn hmac_alg(alg: Algorithm) -> Option<(usize, hmac::Algorithm)> {
+    match alg {
+        Algorithm::HS256 => Some((0, hmac::HMAC_SHA256)),
+        Algorithm::HS384 => Some((1, hmac::HMAC_SHA384)),
+        Algorithm::HS512 => Some((2, hmac::HMAC_SHA512)),
+        _ => None,
+    }
+}
+
+impl<'k> Prepared<'k> {
+    /// Prepare `key` (computes the HMAC key schedule for each hash once).
+    pub fn new(key: &'k Key) -> Self {
+        let hmac = key.secret().map(|s| {
+            let b = s.expose();
+            [
+                hmac::Key::new(hmac::HMAC_SHA256, b),
+                hmac::Key::new(hmac::HMAC_SHA384, b),
+                hmac::Key::new(hmac::HMAC_SHA512, b),
+            ]
+        });
+        Prepared { key, hmac }
+    }
+
+    /// Check the algorithm a token names against what the key allows.
+    pub fn allows(&self, alg: &str) -> Result<Algorithm, SigError> {
+        if let Material::Unsupported { reason } = &self.key.material {
+            return Err(SigError::Unusable(reason.clone()));
+        }
+        let not_allowed = || SigError::AlgNotAllowed {
+            alg: alg.to_owned(),
+            allowed: self.key.algorithms.clone(),
+        };
+        let parsed: Algorithm = alg.parse().map_err(|_| not_allowed())?;
+        if self.key.algorithms.contains(&parsed) {
+            Ok(parsed)
+        } else {
+            Err(not_allowed())
+        }
+    }
+
+    /// Does `signature` over `message` verify with this key under `alg`? `alg` must be one
+    /// the key allows (see [`Prepared::allows`]).
+    pub fn verify(
+        &self,
+        alg: Algorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, SigError> {
+        if !self.key.algorithms.contains(&alg) {
+            return Err(SigError::AlgNotAllowed {
+                alg: format!("{alg:?}"),
+                allowed: self.key.algorithms.clone(),
+            });
+        }
+        match (&self.key.material, &self.hmac, hmac_alg(alg)) {
+            (Material::Hmac(_), Some(keys), Some((i, _))) => {
+                Ok(hmac::verify(&keys[i], message, signature).is_ok())
+            }
+            (Material::Public(dk), _, _) | (Material::Private { decoding: dk, .. }, _, _) => {
+                let sig_b64 = crate::token::b64::encode(signature);
+                jsonwebtoken::crypto::verify(&sig_b64, message, dk, alg).map_err(|e| {
+                    SigError::Unusable(format!("cannot verify with {}: {e}", self.key.label))
+                })
+            }
+            (Material::Unsupported { reason }, _, _) => Err(SigError::Unusable(reason.clone())),
+            _ => Err(SigError::Unusable(format!(
+                "{} cannot be used with {alg:?}",
+                self.key.family.name()
+            ))),
+        }
+    }
+}
+
+/// Sign `message` with `key` under `alg`; returns the raw signature bytes.
+pub fn sign(key: &Key, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigError> {
+    if !key.algorithms.contains(&alg) {
+        return Err(SigError::AlgNotAllowed {
+            alg: format!("{alg:?}"),
+            allowed: key.algorithms.clone(),
+        });
+    }
+    match &key.material {
+        Material::Hmac(secret) => {
+            let (_, algorithm) = hmac_alg(alg).ok_or_else(|| {
+                SigError::Unusable(format!("{alg:?} does not fit an HMAC secret"))
+            })?;
+            let k = hmac::Key::new(algorithm, secret.expose());
+            Ok(hmac::sign(&k, message).as_ref().to_vec())
+        }
+        Material::Private { encoding, .. } => {
+            let b64 = jsonwebtoken::crypto::sign(message, encoding, alg)
+                .map_err(|e| SigError::Unusable(format!("cannot sign with {}: {e}", key.label)))?;
+            crate::token::b64::decode(b64.as_bytes()).map_err(SigError::Unusable)
+        }
+        Material::Public(_) => Err(SigError::Unusable(format!(
+            "{} is a public key: signing needs the private key",
+            key.label
+        ))),
+        Material::Unsupported { reason } => Err(SigError::Unusable(reason.clone())),
+    }
+}
+
+/// The family's default algorithm for signing with `key` when none is asked for.
+pub fn default_signing_alg(key: &Key) -> Option<Algorithm> {
+    match key.family {
+        Family::Hmac if key.algorithms.contains(&Algorithm::HS256) => Some(Algorithm::HS256),
+        Family::Rsa if key.algorithms.contains(&Algorithm::RS256) => Some(Algorithm::RS256),
+        _ => key.algorithms.first().copied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::Secret;
+    use crate::keys::parse::{Origin, hmac_key};
+
+    fn key(secret: &[u8]) -> Key {
+        let origin = Origin {
+            label: "k".into(),
+            origin: "test".into(),
+            modified: None,
+        };
+        hmac_key(origin, Secret::new(secret.to_vec())).unwrap()
+    }
+
+    #[test]
+    fn jsonwebtoken_backend_signs_and_verifies_once() {
+        // Fails CI (instead of panicking for a user) if the crypto backend feature is wrong.
+        let enc = jsonwebtoken::EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef");
+        let dec = jsonwebtoken::DecodingKey::from_secret(b"0123456789abcdef0123456789abcdef");
+        let sig = jsonwebtoken::crypto::sign(b"a.b", &enc, Algorithm::HS256).unwrap();
+        assert!(jsonwebtoken::crypto::verify(&sig, b"a.b", &dec, Algorithm::HS256).unwrap());
+        assert!(!jsonwebtoken::crypto::verify(&sig, b"a.c", &dec, Algorithm::HS256).unwrap());
+    }
+
+    #[test]
+    fn hmac_round_trip_and_mismatch() {
+        let k = key(b"0123456789abcdef0123456789abcdef");
+        let p = Prepared::new(&k);
+        for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
+            let sig = sign(&k, alg, b"h.p").unwrap();
+            assert_eq!(p.verify(alg, b"h.p", &sig), Ok(true));
+            assert_eq!(p.verify(alg, b"h.q", &sig), Ok(false));
+        }
+        let other = key(b"another-secret-of-enough-length!");
+        let sig = sign(&other, Algorithm::HS256, b"h.p").unwrap();
+        assert_eq!(p.verify(Algorithm::HS256, b"h.p", &sig), Ok(false));
+    }
+
+    #[test]
+    fn algorithm_is_pinned_by_the_key() {
+        let k = key(b"0123456789abcdef0123456789abcdef");
+        let p = Prepared::new(&k);
+        assert!(matches!(
+            p.allows("none"),
+            Err(SigError::AlgNotAllowed { .. })
+        ));
+        assert!(matches!(
+            p.allows("RS256"),
+            Err(SigError::AlgNotAllowed { .. })
+        ));
+        assert!(matches!(
+            p.allows("hs256"),
+            Err(SigError::AlgNotAllowed { .. })
+        ));
+        assert_eq!(p.allows("HS384"), Ok(Algorithm::HS384));
+        assert!(p.verify(Algorithm::RS256, b"x", b"y").is_err());
+    }
+}
