@@ -185,6 +185,7 @@ fn build_batch(tail: &Tail, facts: &[MintFacts]) -> Result<(Vec<Record>, Vec<u8>
 mod tests {
     use super::*;
     use crate::audit::record::tests::sample_facts;
+    use crate::audit::verify;
     use std::os::unix::fs::PermissionsExt;
 
     fn mode(path: &Path) -> u32 {
@@ -206,6 +207,16 @@ mod tests {
             .map(|r| r.seq)
             .collect();
         assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
+        let content = std::fs::read(&path).unwrap();
+        let report = verify(&content[..]).unwrap();
+        assert_eq!(report.first_break, None);
+        assert_eq!(report.records, 6);
+        let last_line = content[..content.len() - 1]
+            .rsplit(|&b| b == b'\n')
+            .next()
+            .unwrap();
+        assert_eq!(report.head, sha256_tagged(last_line));
+
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&log_dir), 0o700);
         assert_eq!(mode(&dir.path().join("state")), 0o700);
@@ -314,6 +325,20 @@ mod tests {
     }
 
     #[test]
+    fn last_line_is_found_across_chunk_boundaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        for n in 0..3 {
+            let mut facts = sample_facts(n);
+            // Lines of about 1.5 chunks, so the search crosses chunk boundaries.
+            facts.reason = Some("r".repeat(TAIL_CHUNK as usize + TAIL_CHUNK as usize / 2));
+            append(&path, &[facts]).unwrap();
+        }
+        let report = verify(&std::fs::read(&path).unwrap()[..]).unwrap();
+        assert_eq!((report.records, report.first_break), (3, None));
+    }
+
+    #[test]
     fn overlong_line_is_never_written() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
@@ -325,5 +350,28 @@ mod tests {
             "{err}"
         );
         assert_eq!(std::fs::read(&path).unwrap(), b"");
+    }
+
+    /// Threads exclude each other because each opens the file itself: `flock` locks belong to
+    /// the open file description, not to the process.
+    #[test]
+    fn concurrent_appends_never_fork_the_chain() {
+        const THREADS: u32 = 8;
+        const APPENDS: u32 = 50;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        std::thread::scope(|scope| {
+            for t in 0..THREADS {
+                let path = &path;
+                scope.spawn(move || {
+                    for i in 0..APPENDS {
+                        append(path, &[sample_facts(t * 1000 + i)]).unwrap();
+                    }
+                });
+            }
+        });
+        let report = verify(&std::fs::read(&path).unwrap()[..]).unwrap();
+        assert_eq!(report.first_break, None);
+        assert_eq!(report.records, u64::from(THREADS * APPENDS));
     }
 }

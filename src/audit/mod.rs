@@ -2,14 +2,16 @@
 //!
 //! Every mint appends one JSON line ([`Record`]) to an append-only file. Each line carries
 //! `prev`, the SHA-256 of the line before it, so editing, deleting or reordering a record breaks
-//! the chain.
+//! the chain, and [`verify`] names the first broken record.
 //!
 //! The module reads no environment and no clock: the caller passes the time in [`MintFacts`] and
 //! the environment to [`default_path`].
 #![warn(missing_docs)]
 
 mod append;
+mod lines;
 mod record;
+mod verify;
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -21,6 +23,7 @@ pub use record::{
     FORMAT_VERSION, GENESIS, MAX_LINE_BYTES, MAX_PREFIX_CHARS, MintFacts, Record, sha256_tagged,
     token_prefix,
 };
+pub use verify::{Break, BreakKind, ChainReport, verify};
 
 /// Why an append was refused. Nothing was written, except for an `Io` error while writing or
 /// syncing, after which the log's tail may be incomplete (and later appends refuse).

@@ -232,6 +232,15 @@ pub(crate) fn parse_line(line: &[u8]) -> Result<Record, LineFault> {
     Ok(record)
 }
 
+/// Reads just the `seq` of a line, if it has one; used to tell a reordering from a deletion.
+pub(crate) fn peek_seq(line: &[u8]) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct SeqProbe {
+        seq: Option<u64>,
+    }
+    serde_json::from_slice::<SeqProbe>(line).ok()?.seq
+}
+
 fn check_digest(field: &str, value: &str) -> Result<(), String> {
     let hex = value.strip_prefix("sha256:").unwrap_or("");
     let lower_hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
