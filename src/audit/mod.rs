@@ -2,7 +2,7 @@
 //!
 //! Every mint appends one JSON line ([`Record`]) to an append-only file. Each line carries
 //! `prev`, the SHA-256 of the line before it, so editing, deleting or reordering a record breaks
-//! the chain, and [`verify`] names the first broken record.
+//! the chain, and [`verify`] names the first broken record. [`show`] lists records by filter.
 //!
 //! The module reads no environment and no clock: the caller passes the time in [`MintFacts`] and
 //! the environment to [`default_path`].
@@ -11,6 +11,7 @@
 mod append;
 mod lines;
 mod record;
+mod show;
 mod verify;
 
 use std::ffi::OsStr;
@@ -23,6 +24,7 @@ pub use record::{
     FORMAT_VERSION, GENESIS, MAX_LINE_BYTES, MAX_PREFIX_CHARS, MintFacts, Record, sha256_tagged,
     token_prefix,
 };
+pub use show::{Filter, show};
 pub use verify::{Break, BreakKind, ChainReport, verify};
 
 /// Why an append was refused. Nothing was written, except for an `Io` error while writing or
