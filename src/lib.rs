@@ -1,11 +1,12 @@
 //! jwtctl: an operator's toolkit for JSON Web Tokens.
 //!
-//! The binary is a thin shell around [`app::run`]; everything else is a library so it can be
+//! The binary is a thin shell around `app::run`; everything else is a library so it can be
 //! tested without spawning a process. The core (`token`, `inspect`, `time`) is pure: no clock,
 //! environment or I/O; `context` reads those once; `render` turns results into text or JSON;
 //! `exit` owns the exit codes and `error` maps failures onto them.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod cmd;
 pub mod context;

@@ -1,0 +1,377 @@
+//! Appending a batch of records under an exclusive lock.
+
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
+use std::path::Path;
+
+use super::AuditError;
+use super::record::{GENESIS, MAX_LINE_BYTES, MintFacts, Record, parse_line, sha256_tagged};
+
+/// How many bytes are read per step while looking backwards for the start of the last line.
+const TAIL_CHUNK: u64 = 4096;
+
+/// Appends one record per element of `facts`, as one batch, and returns the records written.
+///
+/// The log file is created (mode 0600, in a directory created with mode 0700) when missing, and is
+/// never truncated or followed through a symbolic link. The whole batch happens under an exclusive
+/// lock on the file: read the last record → write every line with one `write_all` → `sync_data`.
+/// Concurrent callers therefore never interleave, lose or fork records.
+///
+/// Only the last line is read (backwards from the end), not the whole log: if it is incomplete or
+/// not a valid record, nothing is written and the error tells the operator to run
+/// `jwtctl audit verify`. A record the verifier would reject is never written either.
+/// An empty batch writes nothing, but still creates the log and checks its tail.
+pub fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditError> {
+    let mut file = open_log(path)?;
+    file.lock().map_err(|e| AuditError::io("lock", path, e))?;
+    let tail = read_tail(&file, path)?;
+    let (records, bytes) = build_batch(&tail, facts)?;
+    file.write_all(&bytes)
+        .map_err(|e| AuditError::io("write to", path, e))?;
+    file.sync_data()
+        .map_err(|e| AuditError::io("sync", path, e))?;
+    // Dropping `file` closes it, which releases the lock.
+    Ok(records)
+}
+
+/// Opens the log for reading and appending, creating it and its directory when missing.
+fn open_log(path: &Path) -> Result<File, AuditError> {
+    refuse_symlink(path)?;
+    create_parent(path)?;
+    let file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        // Closes the race between the symlink check above and this open.
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => AuditError::Symlink {
+                path: path.to_path_buf(),
+            },
+            _ => AuditError::io("open", path, e),
+        })?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| AuditError::io("inspect", path, e))?;
+    if !metadata.is_file() {
+        return Err(AuditError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(file)
+}
+
+fn refuse_symlink(path: &Path) -> Result<(), AuditError> {
+    match path.symlink_metadata() {
+        Ok(meta) if meta.file_type().is_symlink() => Err(AuditError::Symlink {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(AuditError::io("inspect", path, e)),
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), AuditError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| AuditError::io("create the directory of", path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Where the chain currently ends.
+struct Tail {
+    seq: u64,
+    hash: String,
+}
+
+/// Finds the last record (reading backwards from the end) and hashes its line.
+fn read_tail(file: &File, path: &Path) -> Result<Tail, AuditError> {
+    let len = file
+        .metadata()
+        .map_err(|e| AuditError::io("inspect", path, e))?
+        .len();
+    if len == 0 {
+        return Ok(Tail {
+            seq: 0,
+            hash: GENESIS.to_string(),
+        });
+    }
+    let corrupt = |detail: String| AuditError::CorruptTail {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let read_err = |e| AuditError::io("read", path, e);
+    if read_at(file, len - 1, 1).map_err(read_err)? != b"\n" {
+        return Err(corrupt(
+            "its last line is incomplete (no final newline)".into(),
+        ));
+    }
+    let start = last_line_start(file, len - 1)
+        .map_err(read_err)?
+        .ok_or_else(|| {
+            corrupt(format!(
+                "its last line is longer than {MAX_LINE_BYTES} bytes"
+            ))
+        })?;
+    let line = read_at(file, start, len - 1 - start).map_err(read_err)?;
+    let record =
+        parse_line(&line).map_err(|fault| corrupt(format!("its last line {}", fault.message())))?;
+    Ok(Tail {
+        seq: record.seq,
+        hash: sha256_tagged(&line),
+    })
+}
+
+/// The offset where the line ending at `end` (the offset of its newline) starts, or `None` when
+/// that line is longer than [`MAX_LINE_BYTES`].
+fn last_line_start(file: &File, end: u64) -> io::Result<Option<u64>> {
+    let mut pos = end;
+    while pos > 0 {
+        if end - pos > MAX_LINE_BYTES as u64 {
+            return Ok(None);
+        }
+        let step = pos.min(TAIL_CHUNK);
+        let chunk = read_at(file, pos - step, step)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            return Ok(Some(pos - step + i as u64 + 1));
+        }
+        pos -= step;
+    }
+    Ok((end <= MAX_LINE_BYTES as u64).then_some(0))
+}
+
+fn read_at(file: &File, offset: u64, len: u64) -> io::Result<Vec<u8>> {
+    let len = usize::try_from(len).map_err(io::Error::other)?;
+    let mut buf = vec![0; len];
+    file.read_exact_at(&mut buf, offset)?;
+    Ok(buf)
+}
+
+/// Builds the batch's records and their bytes, checking each line as the verifier would.
+fn build_batch(tail: &Tail, facts: &[MintFacts]) -> Result<(Vec<Record>, Vec<u8>), AuditError> {
+    let mut records = Vec::with_capacity(facts.len());
+    let mut bytes = Vec::new();
+    let (mut seq, mut prev) = (tail.seq, tail.hash.clone());
+    for (index, facts) in facts.iter().enumerate() {
+        let invalid = |detail: String| AuditError::InvalidRecord { index, detail };
+        seq = seq
+            .checked_add(1)
+            .ok_or_else(|| invalid("the sequence number would overflow".into()))?;
+        let record = Record::new(seq, facts, prev);
+        let line = record.to_line().map_err(invalid)?;
+        if line.len() > MAX_LINE_BYTES {
+            return Err(invalid(format!(
+                "the line would exceed {MAX_LINE_BYTES} bytes"
+            )));
+        }
+        parse_line(&line).map_err(|fault| invalid(fault.message()))?;
+        prev = sha256_tagged(&line);
+        bytes.extend_from_slice(&line);
+        bytes.push(b'\n');
+        records.push(record);
+    }
+    Ok((records, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::record::tests::sample_facts;
+    use crate::audit::verify;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn round_trip_three_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let log_dir = dir.path().join("state/jwtctl");
+        let path = log_dir.join("audit.jsonl");
+        let first = append(&path, &[sample_facts(1)]).unwrap();
+        let second = append(&path, &[sample_facts(2), sample_facts(3)]).unwrap();
+        let third = append(&path, &[sample_facts(4), sample_facts(5), sample_facts(6)]).unwrap();
+
+        let seqs: Vec<u64> = [first, second, third]
+            .concat()
+            .iter()
+            .map(|r| r.seq)
+            .collect();
+        assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
+        let content = std::fs::read(&path).unwrap();
+        let report = verify(&content[..]).unwrap();
+        assert_eq!(report.first_break, None);
+        assert_eq!(report.records, 6);
+        let last_line = content[..content.len() - 1]
+            .rsplit(|&b| b == b'\n')
+            .next()
+            .unwrap();
+        assert_eq!(report.head, sha256_tagged(last_line));
+
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&log_dir), 0o700);
+        assert_eq!(mode(&dir.path().join("state")), 0o700);
+    }
+
+    #[test]
+    fn returned_records_are_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let mut facts = sample_facts(1);
+        facts.time += chrono::Duration::milliseconds(999);
+        let written = append(&path, &[facts, sample_facts(2)]).unwrap();
+        let content = std::fs::read(&path).unwrap();
+        let parsed: Vec<Record> = content
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| parse_line(l).unwrap())
+            .collect();
+        assert_eq!(parsed, written);
+        assert_eq!(written[0].prev, GENESIS);
+    }
+
+    #[test]
+    fn symlink_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.jsonl");
+        std::fs::write(&target, b"").unwrap();
+        let link = dir.path().join("audit.jsonl");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = append(&link, &[sample_facts(1)]).unwrap_err();
+        assert!(matches!(err, AuditError::Symlink { .. }), "{err}");
+        assert!(err.to_string().contains("audit.jsonl"), "{err}");
+        assert_eq!(std::fs::read(&target).unwrap(), b"");
+
+        let dangling = dir.path().join("dangling.jsonl");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        let err = append(&dangling, &[sample_facts(1)]).unwrap_err();
+        assert!(matches!(err, AuditError::Symlink { .. }), "{err}");
+        assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn directory_under_a_regular_file_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain");
+        std::fs::write(&file, b"x").unwrap();
+        let path = file.join("sub/audit.jsonl");
+        let err = append(&path, &[sample_facts(1)]).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, AuditError::Io { .. }), "{message}");
+        assert!(message.contains("plain/sub/audit.jsonl"), "{message}");
+        assert!(message.contains("os error"), "{message}");
+        assert!(!message.contains('\n'));
+    }
+
+    #[test]
+    fn a_directory_is_not_a_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = append(dir.path(), &[sample_facts(1)]).unwrap_err();
+        assert!(
+            matches!(err, AuditError::Io { .. } | AuditError::NotAFile { .. }),
+            "{err}"
+        );
+    }
+
+    /// A damaged tail stops every later append, and the file is left exactly as it was.
+    #[test]
+    fn damaged_tail_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        append(&path, &[sample_facts(1), sample_facts(2)]).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        type Damage = fn(&[u8]) -> Vec<u8>;
+        let damages: [(Damage, &str); 4] = [
+            (|g| g[..g.len() - 10].to_vec(), "no final newline"),
+            (|g| g[..g.len() - 1].to_vec(), "no final newline"),
+            (|g| [g, b"garbage\n"].concat(), "not valid JSON"),
+            (|g| [g, b"\n"].concat(), "not valid JSON"),
+        ];
+        for (damage, why) in damages {
+            let damaged = damage(&good);
+            std::fs::write(&path, &damaged).unwrap();
+            let err = append(&path, &[sample_facts(3)]).unwrap_err();
+            assert!(matches!(err, AuditError::CorruptTail { .. }), "{err}");
+            assert!(err.to_string().contains(why), "{err}");
+            assert!(err.to_string().contains("jwtctl audit verify"), "{err}");
+            assert_eq!(std::fs::read(&path).unwrap(), damaged);
+        }
+    }
+
+    #[test]
+    fn invalid_facts_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        append(&path, &[sample_facts(1)]).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let mut whole_token = sample_facts(3);
+        whole_token.new_token_prefix = "eyJhbGciOiJIUzI1NiJ9.e30.sig".into();
+        let err = append(&path, &[sample_facts(2), whole_token]).unwrap_err();
+        assert!(
+            matches!(err, AuditError::InvalidRecord { index: 1, .. }),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("e30.sig"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn last_line_is_found_across_chunk_boundaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        for n in 0..3 {
+            let mut facts = sample_facts(n);
+            // Lines of about 1.5 chunks, so the search crosses chunk boundaries.
+            facts.reason = Some("r".repeat(TAIL_CHUNK as usize + TAIL_CHUNK as usize / 2));
+            append(&path, &[facts]).unwrap();
+        }
+        let report = verify(&std::fs::read(&path).unwrap()[..]).unwrap();
+        assert_eq!((report.records, report.first_break), (3, None));
+    }
+
+    #[test]
+    fn overlong_line_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let mut facts = sample_facts(1);
+        facts.reason = Some("r".repeat(MAX_LINE_BYTES));
+        let err = append(&path, &[facts]).unwrap_err();
+        assert!(
+            matches!(err, AuditError::InvalidRecord { index: 0, .. }),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
+    }
+
+    /// Threads exclude each other because each opens the file itself: `flock` locks belong to
+    /// the open file description, not to the process.
+    #[test]
+    fn concurrent_appends_never_fork_the_chain() {
+        const THREADS: u32 = 8;
+        const APPENDS: u32 = 50;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        std::thread::scope(|scope| {
+            for t in 0..THREADS {
+                let path = &path;
+                scope.spawn(move || {
+                    for i in 0..APPENDS {
+                        append(path, &[sample_facts(t * 1000 + i)]).unwrap();
+                    }
+                });
+            }
+        });
+        let report = verify(&std::fs::read(&path).unwrap()[..]).unwrap();
+        assert_eq!(report.first_break, None);
+        assert_eq!(report.records, u64::from(THREADS * APPENDS));
+    }
+}
