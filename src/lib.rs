@@ -15,6 +15,7 @@ pub mod exit;
 pub mod input;
 pub mod inspect;
 pub mod keys;
+pub mod mint;
 pub mod render;
 pub mod time;
 pub mod token;
