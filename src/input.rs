@@ -48,6 +48,16 @@ pub struct Line<'a> {
 pub trait LineJob: Sync {
     /// Process one line and return its outcome.
     fn line(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit;
+
+    /// Called once per chunk of input, after [`LineJob::line`] ran for each of its lines and
+    /// before their output is written. A job that must make a chunk's results durable before
+    /// releasing them (`mint` appends and syncs the chunk's audit records) does it here, and
+    /// may add the output it held back to `out`. An error ends the run: the chunk's stdout
+    /// output is not written.
+    fn settle(&self, out: &mut Vec<u8>, err: &mut Vec<u8>) -> io::Result<()> {
+        let _ = (out, err);
+        Ok(())
+    }
 }
 
 /// Size of one read from stdin.
@@ -174,6 +184,11 @@ impl Driver<'_> {
     }
 
     fn flush(&mut self, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        if let Err(e) = self.job.settle(&mut self.out_buf, &mut self.err_buf) {
+            // Nothing of this chunk reaches stdout; what it said on stderr still helps.
+            let _ = err.write_all(&self.err_buf);
+            return Err(e);
+        }
         if !self.out_buf.is_empty() {
             out.write_all(&self.out_buf)?;
             self.out_buf.clear();
@@ -243,6 +258,58 @@ mod tests {
         assert_eq!(lines[1], "2:true:true:xxxxxxxxxx");
         assert_eq!(lines[2], "3:true:false:b");
         assert_eq!(lines.len(), 3);
+    }
+
+    /// Holds each chunk's output until `settle`, like `mint` does with its audit records.
+    struct Held {
+        settled: std::sync::Mutex<Vec<usize>>,
+        fail_on: usize,
+    }
+    impl LineJob for Held {
+        fn line(&self, line: Line<'_>, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> Exit {
+            out.extend_from_slice(line.bytes);
+            Exit::Ok
+        }
+        fn settle(&self, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> io::Result<()> {
+            let mut settled = self.settled.lock().unwrap();
+            if !out.is_empty() {
+                settled.push(out.len());
+            }
+            if settled.len() == self.fail_on {
+                return Err(io::Error::other("cannot settle"));
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn settle_runs_per_chunk_before_output_and_can_stop_it() {
+        let line = format!("{}\n", "t".repeat(99));
+        let input = line.repeat(2 * CHUNK / 100 + 10);
+        let job = Held {
+            settled: Default::default(),
+            fail_on: 0,
+        };
+        let mut out = Vec::new();
+        run_lines(&mut input.as_bytes(), 1000, &job, &mut out, &mut Vec::new()).unwrap();
+        assert_eq!(out, input.as_bytes());
+        let chunks = job.settled.lock().unwrap().clone();
+        assert!(chunks.len() >= 3, "one settle per chunk: {chunks:?}");
+
+        let failing = Held {
+            settled: Default::default(),
+            fail_on: 2,
+        };
+        let mut out = Vec::new();
+        let e = run_lines(
+            &mut input.as_bytes(),
+            1000,
+            &failing,
+            &mut out,
+            &mut Vec::new(),
+        );
+        assert!(e.is_err());
+        assert_eq!(out.len(), chunks[0], "only the first chunk was released");
     }
 
     #[test]
