@@ -6,6 +6,11 @@ use crate::token::DEFAULT_MAX_SIZE;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 
+mod mint;
+pub use mint::{
+    AuditCommand, AuditLogArg, AuditShowArgs, AuditVerifyArgs, ClaimArg, MintArgs, parse_claim,
+};
+
 /// Largest value `--max-size` accepts.
 pub const MAX_MAX_SIZE: usize = 64 * 1024 * 1024;
 
@@ -39,6 +44,15 @@ pub enum Command {
     /// Show a token's header, claims and time facts WITHOUT verifying it.
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
+
+    /// Issue a replacement token that reuses the old token's user id, signed with the current
+    /// key; an audit record is written before the token is printed.
+    #[command(after_help = mint::MINT_EXAMPLES, after_long_help = mint::long_help())]
+    Mint(Box<MintArgs>),
+
+    /// Read and check the mint audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 const DECODE_EXAMPLES: &str = "Examples:

@@ -1,6 +1,8 @@
 //! Command glue: read inputs, call the core, pick the renderer, map verdicts to exit codes.
 
+pub mod audit;
 pub mod decode;
+pub mod mint;
 
 use crate::cli::TokenInput;
 use crate::context::Context;

@@ -1,5 +1,7 @@
 //! Renderers: turn core results into human text or JSON. No decisions are made here.
 
+pub mod audit;
 pub mod decode;
+pub mod mint;
 pub mod sanitize;
 pub mod style;
