@@ -191,6 +191,11 @@ fn every_warning_in_json_and_human_output_with_exit_zero() {
             decoded.warnings
         );
         assert!(!decoded.signature.verified);
+        let header: serde_json::Value = serde_json::from_str(&case.header).unwrap();
+        assert_eq!(
+            decoded.signature.alg, header["alg"],
+            "{label}: alg as found, null if none"
+        );
 
         let mut args: Vec<&str> = case.args.to_vec();
         args.push(&token);
