@@ -86,14 +86,14 @@ fn split_region(region: &[u8], min: usize, parts: usize) -> Vec<&[u8]> {
 }
 
 /// Run `job` over every line of `reader`, writing results in input order. Returns the
-/// batch's folded exit code (see [`Exit::merge`]).
+/// batch's folded exit code (see [`Exit::merge`]) and the number of lines read.
 pub fn run_lines(
     reader: &mut dyn Read,
     max_line: usize,
     job: &dyn LineJob,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> io::Result<Exit> {
+) -> io::Result<(Exit, u64)> {
     let mut driver = Driver {
         job,
         max_line,
@@ -135,7 +135,7 @@ pub fn run_lines(
         buf.drain(..consumed);
         driver.flush(out, err)?;
         if eof {
-            return Ok(driver.exit);
+            return Ok((driver.exit, driver.next_number - 1));
         }
         if buf.len() > driver.max_line {
             // A line longer than the limit with no end in sight: report it once, then drop
@@ -307,7 +307,8 @@ mod tests {
 
     fn run(input: &[u8], max_line: usize) -> (String, Exit) {
         let mut out = Vec::new();
-        let exit = run_lines(&mut &input[..], max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
+        let (exit, _) =
+            run_lines(&mut &input[..], max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
         (String::from_utf8(out).unwrap(), exit)
     }
 

@@ -146,3 +146,12 @@ fn only_one_trailing_newline_is_forgiven() {
         assert!(assert.get_output().stdout.is_empty(), "{form}");
     }
 }
+
+#[test]
+fn empty_stdin_is_an_error_not_an_empty_success() {
+    // `if jwtctl verify < "$file"` must not succeed on an empty file.
+    let assert = decode_with(vec!["-"]).write_stdin("").assert().code(4);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("stdin is empty"), "{stderr}");
+    assert!(assert.get_output().stdout.is_empty());
+}
