@@ -188,8 +188,16 @@ pub fn run(
     let exit = match source {
         Some(Source::Stdin) => {
             let max_line = args.max_size.saturating_mul(2).max(1 << 20);
-            let exit =
+            let (exit, lines) =
                 input::run_lines(stdin, max_line, &minter, out, err).map_err(unwrap_failure)?;
+            if lines == 0 {
+                return Err(Failure::new(
+                    Exit::Malformed,
+                    "stdin is empty: no old token to mint from",
+                )
+                .hint("pipe old tokens on stdin, one per line, or give one with --from TOKEN")
+                .into());
+            }
             minter.batch_notice(err);
             exit
         }
@@ -424,10 +432,21 @@ impl LineFailure {
 /// One line's result, in input order.
 enum Pending {
     Minted(Box<Minted>),
-    /// The line could not be minted; its JSON error object (empty in human mode).
+    /// The line could not be minted; its JSON error object (empty in human mode, or an empty
+    /// line in a batch).
     Failed {
+        line: u64,
         json: Vec<u8>,
     },
+}
+
+impl Pending {
+    fn line(&self) -> u64 {
+        match self {
+            Pending::Minted(m) => m.line,
+            Pending::Failed { line, .. } => *line,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -611,7 +630,7 @@ impl Minter<'_> {
                         out.push(b'\n');
                     }
                 }
-                Pending::Failed { json } => {
+                Pending::Failed { json, .. } => {
                     stats.failed += 1;
                     out.extend_from_slice(&json);
                 }
@@ -670,7 +689,7 @@ impl Minter<'_> {
                         json.push(b'\n');
                     }
                 }
-                (Pending::Failed { json }, failure.exit)
+                (Pending::Failed { line: number, json }, failure.exit)
             }
         }
     }
@@ -783,11 +802,14 @@ impl LineJob for Minter<'_> {
     }
 
     fn settle(&self, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> io::Result<()> {
-        let pending =
+        let mut pending =
             std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
         if pending.is_empty() {
             return Ok(());
         }
+        // The driver may run a chunk's lines on several threads: back to input order, so
+        // audit records, sequence numbers and output lines all follow the input.
+        pending.sort_by_key(Pending::line);
         let text = self.commit(pending).map_err(io::Error::other)?;
         out.extend_from_slice(&text);
         Ok(())
