@@ -1,7 +1,9 @@
 //! Integration tests for the `jwtctl` binary: one test binary that runs the real executable in
 //! a hermetic environment (see `support`). Every test checks the exit code and the content.
 
+mod audit;
 mod decode;
 mod help;
+mod mint;
 mod schema;
 mod support;
