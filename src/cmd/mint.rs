@@ -181,6 +181,7 @@ pub fn run(
         audit_path,
         template,
         output,
+        summarize: source != Some(Source::Stdin),
         pending: Mutex::new(Vec::new()),
         stats: Mutex::new(Stats::default()),
     };
@@ -392,6 +393,9 @@ struct Minted {
     draft: Draft,
     sealed: Sealed,
     trust: Trust,
+    /// Its audit facts, built (digests and all) on the worker thread that minted it, so the
+    /// sequential part of a batch is only the append.
+    facts: MintFacts,
 }
 
 /// Why one line could not be minted.
@@ -468,6 +472,8 @@ struct Minter<'k> {
     audit_path: PathBuf,
     template: MintFacts,
     output: Output,
+    /// A confirmation summary may be shown (not a batch): keep the old claims for it.
+    summarize: bool,
     pending: Mutex<Vec<Pending>>,
     stats: Mutex<Stats>,
 }
@@ -491,6 +497,7 @@ impl Minter<'_> {
                 draft,
                 sealed,
                 trust: Trust::NoSource,
+                facts: MintFacts::default(),
             });
         };
         if oversized {
@@ -523,10 +530,11 @@ impl Minter<'_> {
         Ok(Minted {
             line: 1,
             old_compact: Some(token.compact.to_owned()),
-            old_claims: Some(claims.clone()),
+            old_claims: self.summarize.then(|| claims.clone()),
             draft,
             sealed,
             trust,
+            facts: MintFacts::default(),
         })
     }
 
@@ -588,11 +596,11 @@ impl Minter<'_> {
 
     /// Append the audit records of every minted token in `pending` (one lock, one sync),
     /// then render all of them, in order. Nothing is rendered when the append fails.
-    fn commit(&self, pending: Vec<Pending>) -> Result<Vec<u8>, Failure> {
+    fn commit(&self, mut pending: Vec<Pending>) -> Result<Vec<u8>, Failure> {
         let facts: Vec<MintFacts> = pending
-            .iter()
+            .iter_mut()
             .filter_map(|p| match p {
-                Pending::Minted(m) => Some(self.facts(m)),
+                Pending::Minted(m) => Some(std::mem::take(&mut m.facts)),
                 Pending::Failed { .. } => None,
             })
             .collect();
@@ -650,6 +658,7 @@ impl Minter<'_> {
         match self.mint(input) {
             Ok(mut minted) => {
                 minted.line = number;
+                minted.facts = self.facts(&minted);
                 (Pending::Minted(Box::new(minted)), Exit::Ok)
             }
             Err(failure) => {
@@ -816,15 +825,33 @@ impl LineJob for Minter<'_> {
     }
 }
 
+/// 16 bytes from the kernel's CSPRNG (`getrandom(2)`). Not `aws_lc_rs::rand`: its first call
+/// seeds a jitter-entropy collector per process and thread, which costs tens of milliseconds,
+/// a lot for the one-token-per-process shell loops mint must keep cheap.
 fn random_jti() -> Result<[u8; 16], LineFailure> {
     let mut bytes = [0u8; 16];
-    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| LineFailure {
-        exit: Exit::Io,
-        code: "random",
-        segment: "token",
-        message: "the system's random source failed".into(),
-        hint: None,
-    })?;
+    let mut filled = 0;
+    while filled < bytes.len() {
+        let rest = &mut bytes[filled..];
+        // SAFETY: `rest` is valid for writes of `rest.len()` bytes.
+        let n = unsafe { libc::getrandom(rest.as_mut_ptr().cast(), rest.len(), 0) };
+        match n {
+            n if n > 0 => filled += n as usize,
+            _ if std::io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => {}
+            _ => {
+                return Err(LineFailure {
+                    exit: Exit::Io,
+                    code: "random",
+                    segment: "token",
+                    message: format!(
+                        "the system's random source failed: {}",
+                        std::io::Error::last_os_error()
+                    ),
+                    hint: None,
+                });
+            }
+        }
+    }
     Ok(bytes)
 }
 
