@@ -103,6 +103,7 @@ pub fn run_lines(
         skipping: false,
         out_buf: Vec::new(),
         err_buf: Vec::new(),
+        pool: Vec::new(),
     };
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
     let mut deferred_first = true; // hold the first line until we know whether more follow
@@ -127,11 +128,7 @@ pub fn run_lines(
             driver.batch = more_after_first;
             deferred_first = false;
         }
-        let consumed = if eof {
-            driver.complete_lines(&buf, true)
-        } else {
-            driver.complete_lines(&buf, false)
-        };
+        let consumed = driver.complete_lines(&buf, eof, out, err)?;
         buf.drain(..consumed);
         driver.flush(out, err)?;
         if eof {
@@ -150,6 +147,14 @@ pub fn run_lines(
     }
 }
 
+/// One piece of a chunk for one worker, with reusable output buffers.
+struct Job<'a> {
+    part: &'a [u8],
+    first: u64,
+    buffers: &'a mut (Vec<u8>, Vec<u8>),
+    exit: Exit,
+}
+
 struct Driver<'j> {
     job: &'j dyn LineJob,
     max_line: usize,
@@ -160,13 +165,21 @@ struct Driver<'j> {
     skipping: bool,
     out_buf: Vec<u8>,
     err_buf: Vec<u8>,
+    /// Output buffers of parallel workers, kept between chunks.
+    pool: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Driver<'_> {
     /// Hand every complete line in `buf` to the job; with `eof`, the trailing partial line too.
     /// Returns how many bytes were consumed. Large regions are split at line boundaries and
     /// processed on all cores; results are joined in input order.
-    fn complete_lines(&mut self, buf: &[u8], eof: bool) -> usize {
+    fn complete_lines(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<usize> {
         let mut end = match memchr::memrchr(b'\n', buf) {
             Some(i) => i + 1,
             None => 0,
@@ -190,33 +203,45 @@ impl Driver<'_> {
             self.err_buf = err;
             self.exit = self.exit.merge(exit);
             self.next_number += lines;
-            return end;
+            return Ok(end);
         }
         let mut first = self.next_number;
-        let mut jobs = Vec::with_capacity(parts.len());
-        for part in parts {
+        let mut pool = std::mem::take(&mut self.pool);
+        pool.resize_with(parts.len().max(pool.len()), Default::default);
+        let mut jobs: Vec<Job<'_>> = Vec::with_capacity(parts.len());
+        for (part, buffers) in parts.into_iter().zip(pool.iter_mut()) {
             let lines = count_lines(part);
-            jobs.push((part, first));
+            jobs.push(Job {
+                part,
+                first,
+                buffers,
+                exit: Exit::Ok,
+            });
             first += lines;
         }
-        let this = &*self;
-        let results: Vec<(Exit, Vec<u8>, Vec<u8>)> = {
+        {
             use rayon::prelude::*;
-            jobs.par_iter()
-                .map(|&(part, first)| {
-                    let (mut out, mut err) = (Vec::with_capacity(part.len() * 2), Vec::new());
-                    let (exit, _) = this.lines(part, first, &mut out, &mut err);
-                    (exit, out, err)
-                })
-                .collect()
-        };
-        for (exit, out, err) in results {
-            self.exit = self.exit.merge(exit);
-            self.out_buf.extend_from_slice(&out);
-            self.err_buf.extend_from_slice(&err);
+            let this = &*self;
+            jobs.par_iter_mut().for_each(|job| {
+                let (out, err) = &mut *job.buffers;
+                job.exit = this.lines(job.part, job.first, out, err).0;
+            });
         }
+        // Write each worker's output in order, straight from its buffer.
+        self.flush(out, err)?;
+        for job in jobs {
+            self.exit = self.exit.merge(job.exit);
+            let (o, e) = job.buffers;
+            out.write_all(o)?;
+            if !e.is_empty() {
+                let _ = err.write_all(e);
+            }
+            o.clear();
+            e.clear();
+        }
+        self.pool = pool;
         self.next_number = first;
-        end
+        Ok(end)
     }
 
     /// Run the job over every line of `region` (complete lines, plus a final unterminated one),
