@@ -13,6 +13,7 @@ use crate::keys::load::decode_hex;
 use crate::keys::parse::is_placeholder;
 use crate::keys::{Family, Key, Material, hmac_output_len};
 use crate::token::b64;
+use crate::token::extract::strip_prefix_ignore_case;
 use jsonwebtoken::Algorithm;
 use subtle::{Choice, ConstantTimeEq};
 
@@ -46,8 +47,10 @@ impl Expected {
     /// whitespace. Errors never echo the value: a common slip is passing the secret itself.
     pub fn parse(text: &str) -> Result<Self, Failure> {
         let chars = text.chars().count();
-        if let Some(hex) = strip_prefix_ignore_case(text, "sha256:") {
-            return match decode_hex(hex.as_bytes()) {
+        if let Some(rest) = strip_prefix_ignore_case(text.as_bytes(), b"sha256:") {
+            // The prefix is ASCII, so what follows it starts on a character boundary.
+            let hex = &text[text.len() - rest.len()..];
+            return match decode_hex(rest) {
                 Some(digest) if digest.len() == DIGEST_LEN => Ok(Expected {
                     notation: Notation::Full,
                     digest,
@@ -103,11 +106,13 @@ impl Expected {
                      prints; got {} characters",
                     text.chars().count()
                 ));
-                Err(if strip_prefix_ignore_case(text, "sha256:").is_some() {
-                    failure.hint("a full `sha256:` fingerprint goes to --expect")
-                } else {
-                    failure.hint(whitespace_hint(text))
-                })
+                Err(
+                    if strip_prefix_ignore_case(text.as_bytes(), b"sha256:").is_some() {
+                        failure.hint("a full `sha256:` fingerprint goes to --expect")
+                    } else {
+                        failure.hint(whitespace_hint(text))
+                    },
+                )
             }
         }
     }
@@ -149,12 +154,6 @@ fn whitespace_hint(text: &str) -> &'static str {
 
 fn is_hex(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
-    let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &text[prefix.len()..])
 }
 
 /// How long an HMAC secret is, and for which algorithms that is too short.
@@ -496,7 +495,7 @@ fn sha2_digest(bytes: &[u8]) -> [u8; DIGEST_LEN] {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::exit::Exit;
     use crate::keys::Secret;
@@ -518,7 +517,7 @@ mod tests {
     }
 
     /// SHA-256 in hex, computed here rather than through the code under test.
-    fn hex_sha256(bytes: &[u8]) -> String {
+    pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
         use sha2::{Digest, Sha256};
         Sha256::digest(bytes)
             .iter()

@@ -83,6 +83,7 @@ mod tests {
     use crate::cli::Cli;
     use crate::context::Context;
     use crate::exit::Exit;
+    use crate::fingerprint::tests::hex_sha256;
     use clap::Parser;
 
     /// Run the command line with `ctx`; (exit, stdout, stderr).
@@ -96,14 +97,6 @@ mod tests {
             String::from_utf8(out).unwrap(),
             String::from_utf8(err).unwrap(),
         )
-    }
-
-    fn hex_sha256(bytes: &[u8]) -> String {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
     }
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
