@@ -42,6 +42,14 @@ pub enum Command {
 
     /// Print a secret's or key's fingerprint, or compare it with an expected one (exit 0 on
     /// match, 1 on mismatch: a container health check).
+    ///
+    /// A fingerprint is `sha256:` and 64 hex digits: of an HMAC secret's bytes exactly as used
+    /// for signing, and for RSA, EC and Ed25519 keys of their RFC 7638 JWK thumbprint input
+    /// (the base64url thumbprint is shown too). A private key has its public half's.
+    ///
+    /// With --expect or --expect-short exactly one key is compared: select it with --kid, or
+    /// pass --any to accept a match with any key given. While comparing, the actual
+    /// fingerprint is not printed unless --show-actual is given.
     #[command(after_help = FINGERPRINT_EXAMPLES)]
     Fingerprint(FingerprintArgs),
 }
@@ -151,10 +159,6 @@ const FINGERPRINT_EXAMPLES: &str = "Examples:
   HEALTHCHECK CMD jwtctl -q fingerprint --secret-env JWT_SECRET --expect sha256:... || exit 1";
 
 /// `jwtctl fingerprint`.
-///
-/// With --expect or --expect-short exactly one key is compared (pick it with --kid); --any
-/// accepts a match with any key of the ring. The actual fingerprint of a key that is compared
-/// is not printed unless --show-actual is given.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("expectation").args(["expect", "expect_short"]))]
 pub struct FingerprintArgs {
