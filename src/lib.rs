@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
+pub mod fingerprint;
 pub mod input;
 pub mod inspect;
 pub mod keys;
