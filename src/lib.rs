@@ -13,6 +13,8 @@ pub mod context;
 pub mod error;
 pub mod exit;
 pub mod fingerprint;
+#[doc(hidden)]
+pub mod harness;
 pub mod input;
 pub mod inspect;
 pub mod keys;
