@@ -12,6 +12,9 @@ pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
+pub mod fingerprint;
+#[doc(hidden)]
+pub mod harness;
 pub mod input;
 pub mod inspect;
 pub mod keys;

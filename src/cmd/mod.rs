@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod decode;
+pub mod fingerprint;
 pub mod mint;
 
 use crate::cli::TokenInput;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod decode;
+pub mod fingerprint;
 pub mod mint;
 pub mod sanitize;
 pub mod style;

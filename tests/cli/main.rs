@@ -3,6 +3,7 @@
 
 mod audit;
 mod decode;
+mod fingerprint;
 mod help;
 mod mint;
 mod schema;
