@@ -14,7 +14,13 @@ mint with an audit trail, fingerprint secrets";
 
 /// jwtctl's command line.
 #[derive(Debug, Parser)]
-#[command(name = "jwtctl", version, about = ABOUT, after_long_help = exit_help())]
+#[command(
+    name = "jwtctl",
+    version,
+    about = ABOUT,
+    after_help = ROOT_EXAMPLES,
+    after_long_help = root_long_help()
+)]
 pub struct Cli {
     /// When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -40,6 +46,12 @@ pub enum Command {
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
 }
+
+/// Examples appear under `--help` and, read back from the clap definition, in the man pages'
+/// EXAMPLES sections: one text, two places. Each block starts with an `Examples:` line.
+const ROOT_EXAMPLES: &str = "Examples:
+  jwtctl decode \"$TOKEN\"       look inside a token without verifying it
+  jwtctl help decode           a command's options and examples";
 
 const DECODE_EXAMPLES: &str = "Examples:
   jwtctl decode eyJhbGciOi...            a token
@@ -177,6 +189,10 @@ fn parse_size(text: &str) -> Result<usize, String> {
 
 fn exit_help() -> String {
     format!("Exit status:\n{}", crate::exit::Exit::table())
+}
+
+fn root_long_help() -> String {
+    format!("{ROOT_EXAMPLES}\n\n{}", exit_help())
 }
 
 #[cfg(test)]
