@@ -45,19 +45,43 @@ pub enum Command {
     /// Show a token's header, claims and time facts WITHOUT verifying it.
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
+
+    /// Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell).
+    ///
+    /// The scripts are generated from this command line; the same files are committed under
+    /// completions/ in the source tree.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
 }
 
 /// Examples appear under `--help` and, read back from the clap definition, in the man pages'
 /// EXAMPLES sections: one text, two places. Each block starts with an `Examples:` line.
 const ROOT_EXAMPLES: &str = "Examples:
   jwtctl decode \"$TOKEN\"       look inside a token without verifying it
-  jwtctl help decode           a command's options and examples";
+  jwtctl help decode           a command's options and examples
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl";
 
 const DECODE_EXAMPLES: &str = "Examples:
   jwtctl decode eyJhbGciOi...            a token
   jwtctl decode 'Bearer eyJhbGciOi...'   pasted with its scheme, or a whole Authorization line
   grep -h 401 access.log | jwtctl decode --json   one JSON object per log line
   jwtctl decode --at 2026-11-23T10:00:00Z \"$T\"   relative times as of a logged request";
+
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
+  jwtctl completions zsh > ~/.zfunc/_jwtctl     with fpath+=(~/.zfunc) before compinit
+  jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish
+  jwtctl completions elvish > ~/.config/elvish/lib/jwtctl.elv     then: use jwtctl
+  jwtctl completions powershell >> $PROFILE
+  source <(jwtctl completions bash)     this bash session only";
+
+/// `jwtctl completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
 
 /// Where tokens come from and how strictly they are read (shared by all token commands).
 #[derive(Debug, Args)]

@@ -588,6 +588,7 @@ mod tests {
             "completions/_jwtctl.ps1",
             "man/jwtctl.1",
             "man/jwtctl-decode.1",
+            "man/jwtctl-completions.1",
         ] {
             assert!(files.iter().any(|f| f == expected), "{expected}: {files:?}");
         }

@@ -1,5 +1,6 @@
 //! Command glue: read inputs, call the core, pick the renderer, map verdicts to exit codes.
 
+pub mod completions;
 pub mod decode;
 
 use crate::cli::TokenInput;
