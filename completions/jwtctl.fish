@@ -1,0 +1,54 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_jwtctl_global_optspecs
+    string join \n color= json q/quiet h/help V/version
+end
+
+function __fish_jwtctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_jwtctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_jwtctl_using_subcommand
+    set -l cmd (__fish_jwtctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l max-size -d 'Largest accepted token in bytes (suffixes K, M allowed)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l at -d 'Judge relative times at this instant (RFC 3339 or Unix seconds) instead of now' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
