@@ -2,6 +2,7 @@
 //! a hermetic environment (see `support`). Every test checks the exit code and the content.
 
 mod decode;
+mod errors;
 mod generated;
 mod help;
 mod schema;
