@@ -46,6 +46,19 @@ pub enum Command {
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
 
+    /// Print a secret's or key's fingerprint, or compare it with an expected one (exit 0 on
+    /// match, 1 on mismatch: a container health check).
+    ///
+    /// A fingerprint is `sha256:` and 64 hex digits: of an HMAC secret's bytes exactly as used
+    /// for signing, and for RSA, EC and Ed25519 keys of their RFC 7638 JWK thumbprint input
+    /// (the base64url thumbprint is shown too). A private key has its public half's.
+    ///
+    /// With --expect or --expect-short exactly one key is compared: select it with --kid, or
+    /// pass --any to accept a match with any key given. While comparing, the actual
+    /// fingerprint is not printed unless --show-actual is given.
+    #[command(after_help = FINGERPRINT_EXAMPLES)]
+    Fingerprint(FingerprintArgs),
+
     /// Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell).
     ///
     /// The scripts are generated from this command line; the same files are committed under
@@ -173,6 +186,42 @@ impl KeyArgs {
             || !self.key.is_empty()
             || !self.jwks.is_empty()
     }
+}
+
+const FINGERPRINT_EXAMPLES: &str = "Examples:
+  jwtctl fingerprint --secret-env JWT_SECRET        sha256:<64 hex>, short form, length, strength
+  jwtctl fingerprint --key jwks.json                one fingerprint and RFC 7638 thumbprint per kid
+  jwtctl fingerprint --secret-file s.key --expect sha256:9f86d081...   exit 0 match, 1 mismatch
+  HEALTHCHECK CMD jwtctl -q fingerprint --secret-env JWT_SECRET --expect sha256:... || exit 1";
+
+/// `jwtctl fingerprint`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("expectation").args(["expect", "expect_short"]))]
+pub struct FingerprintArgs {
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an
+    /// asymmetric key's 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch.
+    #[arg(long, value_name = "FP")]
+    pub expect: Option<String>,
+
+    /// Compare only the short form: exactly 8 hex digits (32 bits: catches a changed key,
+    /// not a forged one).
+    #[arg(long, value_name = "HEX8")]
+    pub expect_short: Option<String>,
+
+    /// Only the key(s) with this `kid` (for a JWKS).
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+
+    /// With several keys, succeed when any of them has the expected fingerprint.
+    #[arg(long, requires = "expectation")]
+    pub any: bool,
+
+    /// When comparing, also print the actual fingerprints.
+    #[arg(long, requires = "expectation")]
+    pub show_actual: bool,
 }
 
 fn parse_alg(text: &str) -> Result<jsonwebtoken::Algorithm, String> {

@@ -13,7 +13,10 @@ pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
+pub mod fingerprint;
 pub mod generate;
+#[doc(hidden)]
+pub mod harness;
 pub mod input;
 pub mod inspect;
 pub mod keys;

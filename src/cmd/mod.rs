@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod decode;
+pub mod fingerprint;
 
 use crate::cli::TokenInput;
 use crate::context::Context;

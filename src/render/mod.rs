@@ -1,5 +1,6 @@
 //! Renderers: turn core results into human text or JSON. No decisions are made here.
 
 pub mod decode;
+pub mod fingerprint;
 pub mod sanitize;
 pub mod style;

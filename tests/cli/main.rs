@@ -3,6 +3,7 @@
 
 mod decode;
 mod errors;
+mod fingerprint;
 mod generated;
 mod help;
 mod schema;
