@@ -32,6 +32,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -s q -l quiet -d 'Print noth
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "fingerprint" -d 'Print a secret\'s or key\'s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l max-size -d 'Largest accepted token in bytes (suffixes K, M allowed)' -r
@@ -43,12 +44,35 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l any-payload -d 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-env -d 'HMAC secret from environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
+base64\t'Standard base64 (surrounding whitespace ignored)'
+base64url\t'base64url (surrounding whitespace ignored)'
+hex\t'Hexadecimal (surrounding whitespace ignored)'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l alg -d 'Pin every key to this algorithm (default: the key\'s own `alg`, else its family)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect -d 'Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an asymmetric key\'s 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect-short -d 'Compare only the short form: exactly 8 hex digits (32 bits: catches a changed key, not a forged one)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l kid -d 'Only the key(s) with this `kid` (for a JWKS)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l any -d 'With several keys, succeed when any of them has the expected fingerprint'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l show-actual -d 'When comparing, also print the actual fingerprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions help" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions help" -f -a "fingerprint" -d 'Print a secret\'s or key\'s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions help" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
