@@ -78,6 +78,27 @@ fn run_failures_are_one_error_line_plus_hints() {
             7,
             "directory",
         ),
+        (
+            "missing key file",
+            vec!["fingerprint", "--key", "missing.pem"],
+            Stdio::null(),
+            5,
+            "missing.pem",
+        ),
+        (
+            "missing secret file",
+            vec!["fingerprint", "--secret-file", "missing.key"],
+            Stdio::null(),
+            5,
+            "missing.key",
+        ),
+        (
+            "no key at all",
+            vec!["fingerprint"],
+            Stdio::null(),
+            5,
+            "no key",
+        ),
     ];
     for (what, args, stdin, code, needle) in cases {
         let output = run(&args, stdin);
