@@ -19,7 +19,13 @@ mint with an audit trail, fingerprint secrets";
 
 /// jwtctl's command line.
 #[derive(Debug, Parser)]
-#[command(name = "jwtctl", version, about = ABOUT, after_long_help = exit_help())]
+#[command(
+    name = "jwtctl",
+    version,
+    about = ABOUT,
+    after_help = ROOT_EXAMPLES,
+    after_long_help = root_long_help()
+)]
 pub struct Cli {
     /// When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -58,21 +64,51 @@ pub enum Command {
     #[command(after_help = FINGERPRINT_EXAMPLES)]
     Fingerprint(FingerprintArgs),
 
+    /// Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell).
+    ///
+    /// The scripts are generated from this command line; the same files are committed under
+    /// completions/ in the source tree.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+
     /// Issue a replacement token that reuses the old token's user id, signed with the current
     /// key; an audit record is written before the token is printed.
     #[command(after_help = mint::MINT_EXAMPLES, after_long_help = mint::long_help())]
     Mint(Box<MintArgs>),
 
     /// Read and check the mint audit log.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = mint::AUDIT_EXAMPLES)]
     Audit(AuditCommand),
 }
+
+/// Examples appear under `--help` and, read back from the clap definition, in the man pages'
+/// EXAMPLES sections: one text, two places. Each block starts with an `Examples:` line.
+const ROOT_EXAMPLES: &str = "Examples:
+  jwtctl decode \"$TOKEN\"       look inside a token without verifying it
+  jwtctl help decode           a command's options and examples
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl";
 
 const DECODE_EXAMPLES: &str = "Examples:
   jwtctl decode eyJhbGciOi...            a token
   jwtctl decode 'Bearer eyJhbGciOi...'   pasted with its scheme, or a whole Authorization line
   grep -h 401 access.log | jwtctl decode --json   one JSON object per log line
   jwtctl decode --at 2026-11-23T10:00:00Z \"$T\"   relative times as of a logged request";
+
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
+  jwtctl completions zsh > ~/.zfunc/_jwtctl     with fpath+=(~/.zfunc) before compinit
+  jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish
+  jwtctl completions elvish > ~/.config/elvish/lib/jwtctl.elv     then: use jwtctl
+  jwtctl completions powershell >> $PROFILE
+  source <(jwtctl completions bash)     this bash session only";
+
+/// `jwtctl completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
 
 /// Where tokens come from and how strictly they are read (shared by all token commands).
 #[derive(Debug, Args)]
@@ -240,6 +276,10 @@ fn parse_size(text: &str) -> Result<usize, String> {
 
 fn exit_help() -> String {
     format!("Exit status:\n{}", crate::exit::Exit::table())
+}
+
+fn root_long_help() -> String {
+    format!("{ROOT_EXAMPLES}\n\n{}", exit_help())
 }
 
 #[cfg(test)]

@@ -154,12 +154,39 @@ pub struct MintArgs {
     pub keys: KeyArgs,
 }
 
+/// Shown under `jwtctl audit --help`.
+pub const AUDIT_EXAMPLES: &str = "Examples:
+  jwtctl audit verify                          check the whole chain, print the head hash
+  jwtctl audit show --since 2026-11-23T00:00:00Z --operator alice
+  jwtctl audit show --user 3f6c2a1e-8b7d-4c2a-9f1e-5a6b7c8d9e0f --json";
+
+const AUDIT_SHOW_EXAMPLES: &str = "Examples:
+  jwtctl audit show                            every record, as a table
+  jwtctl audit show --since 2026-11-23T00:00:00Z --until 2026-11-24T00:00:00Z
+  jwtctl audit show --operator ci-bot --json   the stored JSON lines, for jq
+  jwtctl audit show --user 42 --audit-log /var/lib/jwtctl/audit.jsonl";
+
+const AUDIT_VERIFY_EXAMPLES: &str = "Examples:
+  jwtctl audit verify                          exit 0 when intact, 6 at the first broken record
+  jwtctl audit verify --json | jq -r .head     the head hash, to anchor somewhere else
+  jwtctl audit verify --audit-log /var/lib/jwtctl/audit.jsonl";
+
 /// `jwtctl audit`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// List mint records (human table, or the stored JSON lines with --json).
+    ///
+    /// Records are read, not checked: run `jwtctl audit verify` for the hash chain. A line that
+    /// is not a valid record stops the listing (exit 6).
+    #[command(after_help = AUDIT_SHOW_EXAMPLES)]
     Show(AuditShowArgs),
     /// Re-check every record's hash-chain link and sequence number; print the head hash.
+    ///
+    /// Names the first broken record (edited, deleted, reordered, truncated, unparsable) with
+    /// its line and sequence number, and exits 6 when the chain is broken. The head hash is the
+    /// hash of the last good line: keep it somewhere else, since cutting whole records off the
+    /// end leaves a valid but shorter chain that only a different head reveals.
+    #[command(after_help = AUDIT_VERIFY_EXAMPLES)]
     Verify(AuditVerifyArgs),
 }
 

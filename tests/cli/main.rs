@@ -3,7 +3,9 @@
 
 mod audit;
 mod decode;
+mod errors;
 mod fingerprint;
+mod generated;
 mod help;
 mod mint;
 mod schema;
