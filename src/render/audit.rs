@@ -69,7 +69,7 @@ pub fn verify_human(path: &str, report: &ChainReport, style: &Style) -> String {
 /// The header row of the `audit show` table.
 pub fn show_header(style: &Style) -> String {
     let text = format!(
-        "{:>6}  {:<20}  {:<16}  {:<24}  {:<6}  {:<8}  {:<20}  {:<10}  {}",
+        "{:>6}  {:<20}  {:<16}  {:<36}  {:<6}  {:<8}  {:<20}  {:<10}  {}",
         "SEQ", "TIME", "OPERATOR", "USER", "ALG", "KEY", "EXPIRES", "SOURCE", "REASON"
     );
     format!("{}\n", style.paint(Role::Heading, text.trim_end()))
@@ -91,11 +91,11 @@ pub fn show_row(record: &Record, style: &Style) -> String {
         (Some(_), false) => style.paint(Role::Warn, &format!("{:<10}", "unverified")),
     };
     let row = format!(
-        "{:>6}  {:<20}  {:<16}  {:<24}  {:<6}  {:<8}  {:<20}  {source}  {}",
+        "{:>6}  {:<20}  {:<16}  {:<36}  {:<6}  {:<8}  {:<20}  {source}  {}",
         record.seq,
         time::rfc3339(facts.time.timestamp()),
         cell(&facts.operator, 16),
-        cell(&user, 24),
+        cell(&user, 36), // a UUID fits
         cell(&facts.alg, 6),
         crate::keys::fingerprint::short(&facts.key_fingerprint),
         expires,
