@@ -58,6 +58,12 @@ pub trait LineJob: Sync {
         let _ = (out, err);
         Ok(())
     }
+
+    /// Called after each chunk's results were written, with the number of lines so far (for a
+    /// progress display).
+    fn progress(&self, lines: u64) {
+        let _ = lines;
+    }
 }
 
 /// Size of one read from stdin.
@@ -141,6 +147,7 @@ pub fn run_lines(
         let consumed = driver.complete_lines(&buf, eof, out, err)?;
         buf.drain(..consumed);
         driver.flush(out, err)?;
+        job.progress(driver.next_number - 1);
         if eof {
             return Ok((driver.exit, driver.next_number - 1));
         }

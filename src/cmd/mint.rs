@@ -184,6 +184,9 @@ pub fn run(
         summarize: source != Some(Source::Stdin),
         pending: Mutex::new(Vec::new()),
         stats: Mutex::new(Stats::default()),
+        progress: super::progress::Progress::new(
+            source == Some(Source::Stdin) && super::progress::Progress::wanted(ctx, false),
+        ),
     };
 
     let exit = match source {
@@ -476,6 +479,7 @@ struct Minter<'k> {
     summarize: bool,
     pending: Mutex<Vec<Pending>>,
     stats: Mutex<Stats>,
+    progress: super::progress::Progress,
 }
 
 impl Minter<'_> {
@@ -822,6 +826,10 @@ impl LineJob for Minter<'_> {
         let text = self.commit(pending).map_err(io::Error::other)?;
         out.extend_from_slice(&text);
         Ok(())
+    }
+
+    fn progress(&self, lines: u64) {
+        self.progress.update(lines);
     }
 }
 

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod decode;
 pub mod fingerprint;
 pub mod mint;
+pub mod progress;
 
 use crate::cli::TokenInput;
 use crate::context::Context;
@@ -44,6 +45,7 @@ struct Reader<'a> {
     job: &'a dyn TokenJob,
     options: ReadOptions,
     output: Output,
+    progress: progress::Progress,
 }
 
 impl Reader<'_> {
@@ -91,6 +93,10 @@ impl LineJob for Reader<'_> {
     fn line(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit {
         self.one(line, out, err)
     }
+
+    fn progress(&self, lines: u64) {
+        self.progress.update(lines);
+    }
 }
 
 /// Read tokens from the argument or stdin and run `job` on each.
@@ -107,6 +113,7 @@ pub fn run_tokens(
         job,
         options: read_options(input),
         output,
+        progress: progress::Progress::new(progress::Progress::wanted(ctx, output.quiet)),
     };
     match input::source(input.token.as_deref(), ctx.stdin_tty)? {
         Source::Arg(bytes) => {
