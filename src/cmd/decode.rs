@@ -11,13 +11,17 @@ use crate::token::{self, Token};
 pub struct Decode {
     /// Judge relative times at this instant.
     pub at: i64,
+    /// `at` in RFC 3339, formatted once.
+    at_utc: String,
 }
 
 impl Decode {
     /// From the command line and the context's clock.
     pub fn new(args: &DecodeArgs, now: i64) -> Self {
+        let at = args.at.unwrap_or(now);
         Decode {
-            at: args.at.unwrap_or(now),
+            at,
+            at_utc: crate::time::rfc3339(at),
         }
     }
 }
@@ -29,7 +33,7 @@ impl TokenJob for Decode {
             return Exit::Ok;
         }
         if output.json {
-            render::decode::json(line, token, &inspection, out);
+            render::decode::json(line, token, &inspection, &self.at_utc, out);
         } else {
             out.extend_from_slice(
                 render::decode::human(token, &inspection, &output.style).as_bytes(),

@@ -115,7 +115,14 @@ pub fn relative_phrase(claim: &str, delta: i64) -> (Role, String) {
 /// One JSON line for a decoded token (schema `kind: "decoded"`). Written directly (not
 /// through a `Value`) because batches stream millions of these; the field order is part of
 /// the schema pinned by tests.
-pub fn json(line: u64, token: &Token<'_>, inspection: &Inspection, out: &mut Vec<u8>) {
+/// `at_utc` is `inspection.at` in RFC 3339, formatted once per run by the caller.
+pub fn json(
+    line: u64,
+    token: &Token<'_>,
+    inspection: &Inspection,
+    at_utc: &str,
+    out: &mut Vec<u8>,
+) {
     out.extend_from_slice(b"{\"kind\":\"decoded\",\"line\":");
     push_int(out, line as i64);
     out.extend_from_slice(b",\"header\":");
@@ -133,16 +140,13 @@ pub fn json(line: u64, token: &Token<'_>, inspection: &Inspection, out: &mut Vec
         }
     }
     out.extend_from_slice(b",\"signature\":{\"alg\":");
-    match token.header.get("alg") {
-        Some(alg) => to_json_line(alg, out),
-        None => out.extend_from_slice(b"null"),
-    }
+    out.extend_from_slice(token.header.alg_json());
     out.extend_from_slice(b",\"bytes\":");
     push_int(out, token.signature.len() as i64);
     out.extend_from_slice(b",\"verified\":false},\"times\":{\"at\":");
     push_int(out, inspection.at);
     out.extend_from_slice(b",\"at_utc\":\"");
-    time::write_rfc3339(inspection.at, out);
+    out.extend_from_slice(at_utc.as_bytes());
     out.extend_from_slice(b"\",\"claims\":{");
     for (i, fact) in inspection.times.iter().enumerate() {
         if i > 0 {

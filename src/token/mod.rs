@@ -113,12 +113,18 @@ impl Default for ReadOptions {
 pub struct Header {
     map: Map<String, Value>,
     compact: Vec<u8>,
+    alg_json: Vec<u8>,
 }
 
 impl Header {
     /// The header as one line of JSON, unsafe characters escaped.
     pub fn compact_json(&self) -> &[u8] {
         &self.compact
+    }
+
+    /// The `alg` member as JSON (`null` when absent), unsafe characters escaped.
+    pub fn alg_json(&self) -> &[u8] {
+        &self.alg_json
     }
 
     /// The members.
@@ -300,7 +306,13 @@ fn header(b64: &[u8]) -> Result<Arc<Header>, Malformed> {
     let map = decode_object(Segment::Header, b64)?;
     let mut compact = Vec::new();
     crate::render::sanitize::to_json_line(&map, &mut compact);
-    let h = Arc::new(Header { map, compact });
+    let mut alg_json = Vec::new();
+    crate::render::sanitize::to_json_line(map.get("alg").unwrap_or(&Value::Null), &mut alg_json);
+    let h = Arc::new(Header {
+        map,
+        compact,
+        alg_json,
+    });
     LAST_HEADER.with(|c| *c.borrow_mut() = Some((b64.to_vec(), Arc::clone(&h))));
     Ok(h)
 }
@@ -333,7 +345,12 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
              (header.payload.signature)",
         ));
     }
-    let dots = memchr::memchr_iter(b'.', input).count();
+    let mut dots = memchr::memchr_iter(b'.', input);
+    let (first, second) = (dots.next(), dots.next());
+    let dots = match dots.next() {
+        None => usize::from(first.is_some()) + usize::from(second.is_some()),
+        Some(_) => 3 + dots.count(),
+    };
     match dots {
         2 => {}
         4 => return Err(jwe(input)),
@@ -350,8 +367,9 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
         }
     }
     // Exactly two dots: split at them.
-    let first = memchr::memchr(b'.', input).unwrap_or(0);
-    let second = first + 1 + memchr::memchr(b'.', &input[first + 1..]).unwrap_or(0);
+    let (Some(first), Some(second)) = (first, second) else {
+        unreachable!("two dots were counted")
+    };
     let (header_b64, payload_b64, signature_b64) = (
         &input[..first],
         &input[first + 1..second],

@@ -201,7 +201,7 @@ fn main() {
         .map(|_| {
             run(
                 bin,
-                &["decode", "--json", "--at", "1795000000"],
+                &["decode", "--json", "--at", "1795200000"],
                 &corpus_path,
                 &env,
             )
