@@ -18,3 +18,4 @@ pub mod keys;
 pub mod render;
 pub mod time;
 pub mod token;
+pub mod verify;

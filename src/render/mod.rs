@@ -3,3 +3,4 @@
 pub mod decode;
 pub mod sanitize;
 pub mod style;
+pub mod verify;
