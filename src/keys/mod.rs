@@ -5,6 +5,7 @@
 //! stdin, prompt, URL). The algorithm is always pinned by the key (or `--alg`), never by a
 //! token header.
 
+pub mod fetch;
 pub mod fingerprint;
 pub mod load;
 pub mod parse;
