@@ -48,5 +48,6 @@ fn dispatch(
             let job = cmd::decode::Decode::new(args, ctx.now);
             cmd::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
         }
+        Command::Verify(args) => cmd::verify::run(args, ctx, output, stdin, out, err),
     }
 }

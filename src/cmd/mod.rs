@@ -1,6 +1,7 @@
 //! Command glue: read inputs, call the core, pick the renderer, map verdicts to exit codes.
 
 pub mod decode;
+pub mod verify;
 
 use crate::cli::TokenInput;
 use crate::context::Context;

@@ -127,6 +127,17 @@ impl Key {
         Ok(())
     }
 
+    /// Why this HMAC secret is weak for the algorithms it may be used with, if it is.
+    pub fn weakness(&self) -> Option<String> {
+        let secret = self.secret()?;
+        let hash_len = self
+            .algorithms
+            .iter()
+            .filter_map(|&alg| hmac_output_len(alg))
+            .min()?;
+        parse::weakness(secret.expose(), hash_len)
+    }
+
     /// The HMAC secret, if this is a shared-secret key.
     pub fn secret(&self) -> Option<&Secret> {
         match &self.material {
