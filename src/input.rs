@@ -51,17 +51,49 @@ pub trait LineJob: Sync {
 }
 
 /// Size of one read from stdin.
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 1024 * 1024;
+
+/// Below this many bytes of complete lines, a chunk is processed on one thread.
+const PARALLEL_MIN_BYTES: usize = 32 * 1024;
+
+fn count_lines(region: &[u8]) -> u64 {
+    let newlines = memchr::memchr_iter(b'\n', region).count() as u64;
+    newlines + u64::from(!region.is_empty() && !region.ends_with(b"\n"))
+}
+
+/// Split `region` into about `parts` pieces at line boundaries, each at least `min` bytes.
+fn split_region(region: &[u8], min: usize, parts: usize) -> Vec<&[u8]> {
+    if region.len() < 2 * min || parts <= 1 {
+        return vec![region];
+    }
+    // A few pieces per thread balance uneven lines without much overhead.
+    let target = (region.len() / (parts * 4)).max(min);
+    let mut pieces = Vec::new();
+    let mut rest = region;
+    while rest.len() > target {
+        let cut = match memchr::memchr(b'\n', &rest[target..]) {
+            Some(i) => target + i + 1,
+            None => rest.len(),
+        };
+        let (piece, tail) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        pieces.push(rest);
+    }
+    pieces
+}
 
 /// Run `job` over every line of `reader`, writing results in input order. Returns the
-/// batch's folded exit code (see [`Exit::merge`]).
+/// batch's folded exit code (see [`Exit::merge`]) and the number of lines read.
 pub fn run_lines(
     reader: &mut dyn Read,
     max_line: usize,
     job: &dyn LineJob,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> io::Result<Exit> {
+) -> io::Result<(Exit, u64)> {
     let mut driver = Driver {
         job,
         max_line,
@@ -103,7 +135,7 @@ pub fn run_lines(
         buf.drain(..consumed);
         driver.flush(out, err)?;
         if eof {
-            return Ok(driver.exit);
+            return Ok((driver.exit, driver.next_number - 1));
         }
         if buf.len() > driver.max_line {
             // A line longer than the limit with no end in sight: report it once, then drop
@@ -132,40 +164,99 @@ struct Driver<'j> {
 
 impl Driver<'_> {
     /// Hand every complete line in `buf` to the job; with `eof`, the trailing partial line too.
-    /// Returns how many bytes were consumed.
+    /// Returns how many bytes were consumed. Large regions are split at line boundaries and
+    /// processed on all cores; results are joined in input order.
     fn complete_lines(&mut self, buf: &[u8], eof: bool) -> usize {
-        let mut pos = 0;
-        while pos < buf.len() {
-            let end = match buf[pos..].iter().position(|&b| b == b'\n') {
-                Some(i) => pos + i + 1,
-                None if eof => buf.len(),
-                None => break,
-            };
-            let line = &buf[pos..end];
-            pos = end;
-            if self.skipping {
-                self.skipping = false;
-                continue;
-            }
-            if line.len() > self.max_line {
-                self.oversized(line);
-            } else {
-                self.emit(line, false);
-            }
+        let mut end = match memchr::memrchr(b'\n', buf) {
+            Some(i) => i + 1,
+            None => 0,
+        };
+        if eof {
+            end = buf.len();
         }
-        pos
+        let mut region = &buf[..end];
+        if self.skipping && !region.is_empty() {
+            // The rest of an oversized line already reported: drop it.
+            let cut = memchr::memchr(b'\n', region).map_or(region.len(), |i| i + 1);
+            region = &region[cut..];
+            self.skipping = false;
+        }
+        let parts = split_region(region, PARALLEL_MIN_BYTES, rayon::current_num_threads());
+        if parts.len() <= 1 {
+            let mut out = std::mem::take(&mut self.out_buf);
+            let mut err = std::mem::take(&mut self.err_buf);
+            let (exit, lines) = self.lines(region, self.next_number, &mut out, &mut err);
+            self.out_buf = out;
+            self.err_buf = err;
+            self.exit = self.exit.merge(exit);
+            self.next_number += lines;
+            return end;
+        }
+        let mut first = self.next_number;
+        let mut jobs = Vec::with_capacity(parts.len());
+        for part in parts {
+            let lines = count_lines(part);
+            jobs.push((part, first));
+            first += lines;
+        }
+        let this = &*self;
+        let results: Vec<(Exit, Vec<u8>, Vec<u8>)> = {
+            use rayon::prelude::*;
+            jobs.par_iter()
+                .map(|&(part, first)| {
+                    let (mut out, mut err) = (Vec::with_capacity(part.len() * 2), Vec::new());
+                    let (exit, _) = this.lines(part, first, &mut out, &mut err);
+                    (exit, out, err)
+                })
+                .collect()
+        };
+        for (exit, out, err) in results {
+            self.exit = self.exit.merge(exit);
+            self.out_buf.extend_from_slice(&out);
+            self.err_buf.extend_from_slice(&err);
+        }
+        self.next_number = first;
+        end
+    }
+
+    /// Run the job over every line of `region` (complete lines, plus a final unterminated one),
+    /// numbering from `first`. Returns the folded exit and the number of lines.
+    fn lines(
+        &self,
+        region: &[u8],
+        first: u64,
+        out: &mut Vec<u8>,
+        err: &mut Vec<u8>,
+    ) -> (Exit, u64) {
+        let mut exit = Exit::Ok;
+        let mut number = first;
+        let mut pos = 0;
+        while pos < region.len() {
+            let end = memchr::memchr(b'\n', &region[pos..]).map_or(region.len(), |i| pos + i + 1);
+            let bytes = &region[pos..end];
+            pos = end;
+            let oversized = bytes.len() > self.max_line;
+            let line = Line {
+                number,
+                bytes: if oversized {
+                    &bytes[..self.max_line]
+                } else {
+                    bytes
+                },
+                oversized,
+                batch: self.batch,
+            };
+            number += 1;
+            exit = exit.merge(self.job.line(line, out, err));
+        }
+        (exit, number - first)
     }
 
     fn oversized(&mut self, start: &[u8]) {
-        let cut = &start[..start.len().min(self.max_line)];
-        self.emit(cut, true);
-    }
-
-    fn emit(&mut self, bytes: &[u8], oversized: bool) {
         let line = Line {
             number: self.next_number,
-            bytes,
-            oversized,
+            bytes: &start[..start.len().min(self.max_line)],
+            oversized: true,
             batch: self.batch,
         };
         self.next_number += 1;
@@ -216,7 +307,8 @@ mod tests {
 
     fn run(input: &[u8], max_line: usize) -> (String, Exit) {
         let mut out = Vec::new();
-        let exit = run_lines(&mut &input[..], max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
+        let (exit, _) =
+            run_lines(&mut &input[..], max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
         (String::from_utf8(out).unwrap(), exit)
     }
 
@@ -243,6 +335,30 @@ mod tests {
         assert_eq!(lines[1], "2:true:true:xxxxxxxxxx");
         assert_eq!(lines[2], "3:true:false:b");
         assert_eq!(lines.len(), 3);
+    }
+
+    #[test]
+    fn parallel_batches_keep_order_and_numbering() {
+        let mut input = String::new();
+        for i in 0..50_000 {
+            input.push_str(if i % 7 == 3 { "bad\n" } else { "line\n" });
+        }
+        let (out, exit) = run(input.as_bytes(), 100);
+        assert_eq!(exit, Exit::Malformed);
+        for (i, line) in out.lines().enumerate() {
+            let expected = if i % 7 == 3 { "bad" } else { "line" };
+            assert_eq!(line, format!("{}:true:false:{expected}", i + 1));
+        }
+        assert_eq!(out.lines().count(), 50_000);
+    }
+
+    #[test]
+    fn split_region_covers_everything_at_line_boundaries() {
+        let text = "abc\n".repeat(10_000);
+        let parts = split_region(text.as_bytes(), 1000, 4);
+        assert!(parts.len() > 1);
+        assert_eq!(parts.concat(), text.as_bytes());
+        assert!(parts.iter().all(|p| p.ends_with(b"\n")));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Pure: the instant to judge against is a parameter.
 
 use crate::time;
-use crate::token::{Payload, Token};
+use crate::token::{Claims, Payload, Token};
 use serde_json::{Map, Value};
 
 /// One thing a person should notice about a token.
@@ -75,7 +75,7 @@ pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
     if let Payload::Claims(claims) = &token.payload {
         time_warnings(claims, &times, now, &mut warnings);
     }
-    if has_unsafe_text(&token.header) || token.claims().is_some_and(has_unsafe_text) {
+    if has_unsafe_text(&token.header) || token.claim_set().is_some_and(Claims::has_unsafe_text) {
         warnings.push(Warning::new(
             "control_characters",
             "header or claims contain control or bidirectional characters (shown escaped)",
@@ -89,14 +89,14 @@ pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
 }
 
 /// The NumericDate claims present in `claims`.
-pub fn time_facts(claims: &Map<String, Value>) -> Vec<TimeFact> {
+pub fn time_facts(claims: &Claims) -> Vec<TimeFact> {
     TIME_CLAIMS
         .iter()
         .filter_map(|&claim| {
             claims.get(claim).map(|raw| TimeFact {
                 claim,
-                raw: raw.clone(),
-                value: time::numeric_date(raw),
+                value: time::numeric_date(&raw),
+                raw,
             })
         })
         .collect()
@@ -154,13 +154,8 @@ fn header_warnings(header: &Map<String, Value>, unsigned: bool, out: &mut Vec<Wa
     }
 }
 
-fn time_warnings(
-    claims: &Map<String, Value>,
-    times: &[TimeFact],
-    now: i64,
-    out: &mut Vec<Warning>,
-) {
-    if !claims.contains_key("exp") {
+fn time_warnings(claims: &Claims, times: &[TimeFact], now: i64, out: &mut Vec<Warning>) {
+    if !claims.contains("exp") {
         out.push(Warning::new(
             "no_exp",
             "no `exp`: the token never expires; it dies only when the signing key changes",

@@ -41,11 +41,52 @@ pub fn numeric_date(value: &Value) -> Result<i64, String> {
     }
 }
 
-/// `2026-11-23T17:05:00Z`.
+/// `2026-11-23T17:05:00Z`. Hand-rolled (days-to-civil arithmetic) because batch output
+/// formats several of these per token; checked against chrono in the tests.
 pub fn rfc3339(seconds: i64) -> String {
-    DateTime::<Utc>::from_timestamp(seconds, 0)
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .unwrap_or_else(|| format!("@{seconds}"))
+    let mut out = Vec::with_capacity(20);
+    write_rfc3339(seconds, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Append [`rfc3339`] of `seconds` to `out`.
+pub fn write_rfc3339(seconds: i64, out: &mut Vec<u8>) {
+    if !(0..=MAX_NUMERIC_DATE).contains(&seconds) {
+        let text = DateTime::<Utc>::from_timestamp(seconds, 0)
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .unwrap_or_else(|| format!("@{seconds}"));
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (proleptic Gregorian; eras of 400 years).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let digits = |out: &mut Vec<u8>, n: i64, width: u32| {
+        for i in (0..width).rev() {
+            out.push(b'0' + (n / 10_i64.pow(i) % 10) as u8);
+        }
+    };
+    digits(out, year, 4);
+    out.push(b'-');
+    digits(out, month, 2);
+    out.push(b'-');
+    digits(out, day, 2);
+    out.push(b'T');
+    digits(out, secs / 3600, 2);
+    out.push(b':');
+    digits(out, secs / 60 % 60, 2);
+    out.push(b':');
+    digits(out, secs % 60, 2);
+    out.push(b'Z');
 }
 
 /// A compact span: `3h12m`, `41s`, `2d4h`, `1y30d`. Two units at most.
@@ -160,6 +201,26 @@ mod tests {
         ] {
             assert!(numeric_date(&bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn rfc3339_matches_chrono() {
+        let mut t: i64 = 0;
+        while t <= MAX_NUMERIC_DATE {
+            let chrono = DateTime::<Utc>::from_timestamp(t, 0)
+                .unwrap()
+                .to_rfc3339_opts(SecondsFormat::Secs, true);
+            assert_eq!(rfc3339(t), chrono, "{t}");
+            t += 86_399 * 37 + 12_345;
+        }
+        for t in [0, 951_782_400, 4_107_542_399, MAX_NUMERIC_DATE] {
+            let chrono = DateTime::<Utc>::from_timestamp(t, 0).unwrap();
+            assert_eq!(
+                rfc3339(t),
+                chrono.to_rfc3339_opts(SecondsFormat::Secs, true)
+            );
+        }
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

@@ -122,7 +122,18 @@ pub fn run_tokens(
         }
         Source::Stdin => {
             let max_line = input.max_size.saturating_mul(2).max(1 << 20);
-            Ok(input::run_lines(stdin, max_line, &reader, out, err)?)
+            let (exit, lines) = input::run_lines(stdin, max_line, &reader, out, err)?;
+            if lines == 0 {
+                // An empty input must not read as "every token was fine" in a script.
+                return Err(
+                    Failure::new(Exit::Malformed, "stdin is empty: no token to read")
+                        .hint(
+                            "pass the token as an argument, or pipe tokens on stdin (one per line)",
+                        )
+                        .into(),
+                );
+            }
+            Ok(exit)
         }
     }
 }

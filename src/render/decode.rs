@@ -6,7 +6,6 @@ use crate::exit::Exit;
 use crate::inspect::{Inspection, TimeFact};
 use crate::time;
 use crate::token::{Malformed, Payload, Token, b64};
-use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
@@ -15,11 +14,11 @@ pub fn human(token: &Token<'_>, inspection: &Inspection, style: &Style) -> Strin
     let mut out = String::new();
     let heading = |s: &str| style.paint(Role::Heading, s);
     let _ = writeln!(out, "{}", heading("Header"));
-    let _ = writeln!(out, "{}", indent(&to_json_pretty(&token.header)));
+    let _ = writeln!(out, "{}", indent(&to_json_pretty(token.header.map())));
     match &token.payload {
         Payload::Claims(claims) => {
             let _ = writeln!(out, "{}", heading("Claims"));
-            let _ = writeln!(out, "{}", indent(&to_json_pretty(claims)));
+            let _ = writeln!(out, "{}", indent(&to_json_pretty(claims.map())));
         }
         Payload::Bytes(bytes) => {
             let _ = writeln!(out, "{}", heading("Payload (not JSON)"));
@@ -113,102 +112,87 @@ pub fn relative_phrase(claim: &str, delta: i64) -> (Role, String) {
     }
 }
 
-/// The JSON object for one decoded token (schema: `kind: "decoded"`).
-#[derive(Serialize)]
-pub struct DecodedJson<'a> {
-    kind: &'static str,
-    line: u64,
-    header: &'a Map<String, Value>,
-    claims: Option<&'a Map<String, Value>>,
-    payload_base64url: Option<String>,
-    signature: SignatureJson,
-    times: TimesJson,
-    warnings: Vec<WarningJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct SignatureJson {
-    alg: Value,
-    bytes: usize,
-    verified: bool,
-}
-
-#[derive(Serialize)]
-struct TimesJson {
-    at: i64,
-    at_utc: String,
-    claims: Map<String, Value>,
-}
-
-#[derive(Serialize)]
-struct WarningJson<'a> {
-    code: &'static str,
-    message: &'a str,
-}
-
-/// One JSON line for a decoded token.
+/// One JSON line for a decoded token (schema `kind: "decoded"`). Written directly (not
+/// through a `Value`) because batches stream millions of these; the field order is part of
+/// the schema pinned by tests.
 pub fn json(line: u64, token: &Token<'_>, inspection: &Inspection, out: &mut Vec<u8>) {
-    let claims = token.claims();
-    let payload_base64url = match &token.payload {
-        Payload::Bytes(bytes) => Some(b64::encode(bytes)),
-        Payload::Claims(_) => None,
-    };
-    let view = DecodedJson {
-        kind: "decoded",
-        line,
-        header: &token.header,
-        claims,
-        payload_base64url,
-        signature: SignatureJson {
-            alg: token.header.get("alg").cloned().unwrap_or(Value::Null),
-            bytes: token.signature.len(),
-            verified: false,
-        },
-        times: TimesJson {
-            at: inspection.at,
-            at_utc: time::rfc3339(inspection.at),
-            claims: inspection
-                .times
-                .iter()
-                .map(|f| (f.claim.to_owned(), time_json(f, inspection.at)))
-                .collect(),
-        },
-        warnings: inspection
-            .warnings
-            .iter()
-            .map(|w| WarningJson {
-                code: w.code,
-                message: &w.message,
-            })
-            .collect(),
-    };
-    to_json_line(&view, out);
-    out.push(b'\n');
+    out.extend_from_slice(b"{\"kind\":\"decoded\",\"line\":");
+    push_int(out, line as i64);
+    out.extend_from_slice(b",\"header\":");
+    out.extend_from_slice(token.header.compact_json());
+    out.extend_from_slice(b",\"claims\":");
+    match &token.payload {
+        Payload::Claims(claims) => {
+            claims.write_compact_json(out);
+            out.extend_from_slice(b",\"payload_base64url\":null");
+        }
+        Payload::Bytes(bytes) => {
+            out.extend_from_slice(b"null,\"payload_base64url\":\"");
+            out.extend_from_slice(b64::encode(bytes).as_bytes());
+            out.push(b'"');
+        }
+    }
+    out.extend_from_slice(b",\"signature\":{\"alg\":");
+    match token.header.get("alg") {
+        Some(alg) => to_json_line(alg, out),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"bytes\":");
+    push_int(out, token.signature.len() as i64);
+    out.extend_from_slice(b",\"verified\":false},\"times\":{\"at\":");
+    push_int(out, inspection.at);
+    out.extend_from_slice(b",\"at_utc\":\"");
+    time::write_rfc3339(inspection.at, out);
+    out.extend_from_slice(b"\",\"claims\":{");
+    for (i, fact) in inspection.times.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(fact.claim.as_bytes());
+        out.extend_from_slice(b"\":");
+        write_time_json(fact, inspection.at, out);
+    }
+    out.extend_from_slice(b"}},\"warnings\":[");
+    for (i, w) in inspection.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"code\":\"");
+        out.extend_from_slice(w.code.as_bytes());
+        out.extend_from_slice(b"\",\"message\":");
+        to_json_line(w.message.as_str(), out);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}\n");
+}
+
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// `{"raw":..,"value":..,"utc":..,"relative_seconds":..,"error":..}` for one time claim.
-pub fn time_json(fact: &TimeFact, at: i64) -> Value {
-    let (value, utc, relative, error) = match &fact.value {
-        Ok(v) => (
-            Value::from(*v),
-            Value::from(time::rfc3339(*v)),
-            Value::from(v - at),
-            Value::Null,
-        ),
-        Err(why) => (
-            Value::Null,
-            Value::Null,
-            Value::Null,
-            Value::from(why.as_str()),
-        ),
-    };
-    serde_json::json!({
-        "raw": fact.raw,
-        "value": value,
-        "utc": utc,
-        "relative_seconds": relative,
-        "error": error,
-    })
+pub fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"raw\":");
+    to_json_line(&fact.raw, out);
+    match &fact.value {
+        Ok(v) => {
+            out.extend_from_slice(b",\"value\":");
+            push_int(out, *v);
+            out.extend_from_slice(b",\"utc\":\"");
+            time::write_rfc3339(*v, out);
+            out.extend_from_slice(b"\",\"relative_seconds\":");
+            push_int(out, v - at);
+            out.extend_from_slice(b",\"error\":null}");
+        }
+        Err(why) => {
+            out.extend_from_slice(
+                b",\"value\":null,\"utc\":null,\"relative_seconds\":null,\"error\":",
+            );
+            to_json_line(why.as_str(), out);
+            out.push(b'}');
+        }
+    }
 }
 
 /// The JSON object for an input that could not be read (schema: `kind: "error"`).

@@ -5,10 +5,14 @@
 //! - exactly one trailing line ending (`\n` or `\r\n`) is dropped;
 //! - `Authorization:` and `Bearer` prefixes (any case) are dropped;
 //! - a line that starts like a token (`ey`) *is* the token, all of it, so stray whitespace is
-//!   reported by the strict reader with its position instead of being silently trimmed;
-//! - anything else is log text: the first run of token characters that starts with `ey` and
-//!   has two dots is taken (or, failing that, the first such run with any dots, so a truncated
-//!   token in a log line is reported as truncated rather than "not found").
+//!   reported by the strict reader with its position instead of being silently trimmed; so is
+//!   a line made only of base64url characters and exactly two dots (an empty header, or a
+//!   header whose JSON does not start with `{"`), so the reader can name what is wrong;
+//! - anything else is log text: the first run of token characters that starts with `ey`, has
+//!   two dots and whose first segment decodes to something shaped like a JSON object is taken
+//!   (so `eyes.example.com` in a URL does not hide the token after it); failing that, the first
+//!   such run with two dots, or with any dots, so a damaged or truncated token in a log line is
+//!   reported as such rather than "not found".
 
 use super::{Malformed, Segment};
 
@@ -43,7 +47,7 @@ pub fn extract(line: &[u8]) -> Result<&[u8], Malformed> {
     {
         return Ok(trim_start(after));
     }
-    if rest.starts_with(b"ey") {
+    if rest.starts_with(b"ey") || is_bare_token(rest) {
         return Ok(rest);
     }
     if rest.starts_with(b"{") {
@@ -82,25 +86,47 @@ fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
 }
 
+fn dots(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'.').count()
+}
+
+/// Nothing but token characters, and three segments: a compact token whatever its header.
+fn is_bare_token(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| is_token_byte(b)) && dots(bytes) == 2
+}
+
 fn find_in_text(text: &[u8]) -> Option<&[u8]> {
     let runs = text
         .split(|&b| !is_token_byte(b))
         .filter(|run| run.starts_with(b"ey") && run.contains(&b'.'));
+    let mut three_segments = None;
     let mut fallback = None;
     for run in runs {
         let run = trim_dots_at_end(run);
-        if run.iter().filter(|&&b| b == b'.').count() == 2 {
-            return Some(run);
+        if dots(run) == 2 {
+            if header_looks_like_an_object(run) {
+                return Some(run);
+            }
+            three_segments.get_or_insert(run);
         }
         fallback.get_or_insert(run);
     }
-    fallback
+    three_segments.or(fallback)
+}
+
+/// Does the first segment decode to `{ ... }`? Every run starting with `ey` decodes to a
+/// leading `{`, so the closing brace is what tells a header from a word such as `eyes`.
+fn header_looks_like_an_object(run: &[u8]) -> bool {
+    let header = run.split(|&b| b == b'.').next().unwrap_or_default();
+    super::b64::decode(header).is_ok_and(|bytes| {
+        let bytes = bytes.trim_ascii();
+        bytes.starts_with(b"{") && bytes.ends_with(b"}")
+    })
 }
 
 /// A sentence can end right after a token: "... token eyJ...xyz." — that dot is prose.
 fn trim_dots_at_end(run: &[u8]) -> &[u8] {
-    let dots = run.iter().filter(|&&b| b == b'.').count();
-    if dots > 2 && run.ends_with(b".") {
+    if dots(run) > 2 && run.ends_with(b".") {
         &run[..run.len() - 1]
     } else {
         run
@@ -159,6 +185,28 @@ mod tests {
             let err = extract(case.as_bytes()).unwrap_err();
             assert!(matches!(err.code, "empty" | "not_found"), "{case:?}: {err}");
         }
+    }
+
+    #[test]
+    fn a_bare_line_of_three_segments_is_the_token_whatever_its_header() {
+        for case in [
+            ".eyJzdWIiOiIxIn0.c2ln",
+            "IHsiYWxnIjoiSFMyNTYifQ.eyJzdWIiOiIxIn0.c2ln",
+        ] {
+            assert_eq!(extract(case.as_bytes()).unwrap(), case.as_bytes());
+        }
+        assert_eq!(extract(b"example.com").unwrap_err().code, "not_found");
+    }
+
+    #[test]
+    fn a_word_that_starts_with_ey_does_not_hide_the_token() {
+        let line = format!("GET https://eyes.example.com/x 401 auth={T}");
+        assert_eq!(extract(line.as_bytes()).unwrap(), T.as_bytes());
+        // With no better candidate the word is still returned, for the reader to reject.
+        assert_eq!(
+            extract(b"GET https://eyes.example.com/x 401").unwrap(),
+            b"eyes.example.com"
+        );
     }
 
     #[test]

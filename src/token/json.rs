@@ -9,7 +9,21 @@ use std::fmt;
 
 /// Parse one JSON text strictly.
 pub fn parse(bytes: &[u8]) -> Result<Value, String> {
-    serde_json::from_slice::<Strict>(bytes)
+    // serde_json reports both of these as a generic syntax error at some column; name them.
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        return Err(
+            "invalid JSON: starts with a byte order mark (BOM, EF BB BF), which JSON must not have"
+                .into(),
+        );
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        format!(
+            "invalid JSON: not UTF-8 (byte 0x{:02x} at offset {offset})",
+            bytes[offset]
+        )
+    })?;
+    serde_json::from_str::<Strict>(text)
         .map(|s| s.0)
         .map_err(|e| describe(&e))
 }
@@ -125,9 +139,11 @@ mod tests {
     fn rejects_garbage_bom_surrogates_and_deep_nesting() {
         for (input, needle) in [
             (&br#"{"a":1} x"#[..], "trailing"),
-            (b"\xef\xbb\xbf{}", "invalid JSON"),
+            (b"\xef\xbb\xbf{}", "byte order mark"),
             (br#"{"a":"\ud800"}"#, "invalid JSON"),
-            (b"{\"a\":\"\xff\"}", "invalid JSON"),
+            (b"{\"a\":\"\xff\"}", "not UTF-8 (byte 0xff at offset 6)"),
+            (b"{\"a\":\"\xc3\"}", "not UTF-8 (byte 0xc3 at offset 6)"),
+            (b"{\"a\":\"\xc3", "not UTF-8 (byte 0xc3 at offset 6)"),
         ] {
             let err = parse(input).unwrap_err();
             assert!(err.contains(needle), "{input:?}: {err}");

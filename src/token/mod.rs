@@ -7,9 +7,13 @@
 pub mod b64;
 pub mod extract;
 pub mod json;
+pub mod scan;
 
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 pub use extract::extract;
 
@@ -103,11 +107,126 @@ impl Default for ReadOptions {
     }
 }
 
+/// A JOSE header: its members in their original order, and the same JSON on one line with
+/// unsafe characters escaped (for JSON output). Shared between tokens with the same header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    map: Map<String, Value>,
+    compact: Vec<u8>,
+}
+
+impl Header {
+    /// The header as one line of JSON, unsafe characters escaped.
+    pub fn compact_json(&self) -> &[u8] {
+        &self.compact
+    }
+
+    /// The members.
+    pub fn map(&self) -> &Map<String, Value> {
+        &self.map
+    }
+}
+
+impl Deref for Header {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+/// A JWT claim set. Checked strictly when the token is read; the member map is built only
+/// when someone asks for all of it (single claims are read without building it).
+#[derive(Debug, Clone)]
+pub struct Claims {
+    json: Vec<u8>,
+    scan: Option<scan::Scan>,
+    map: OnceLock<Map<String, Value>>,
+}
+
+impl PartialEq for Claims {
+    fn eq(&self, other: &Self) -> bool {
+        self.map() == other.map()
+    }
+}
+
+impl Claims {
+    fn from_json(json: Vec<u8>) -> Result<Self, Malformed> {
+        if let Some(scan) = scan::scan_object(&json) {
+            return Ok(Claims {
+                json,
+                scan: Some(scan),
+                map: OnceLock::new(),
+            });
+        }
+        match json::parse(&json).map_err(|m| Malformed::new(Segment::Payload, "json", m))? {
+            Value::Object(map) => Ok(Claims {
+                json,
+                scan: None,
+                map: OnceLock::from(map),
+            }),
+            other => Err(Malformed::new(
+                Segment::Payload,
+                "not_object",
+                format!("is {}, not a JSON object", json::type_name(&other)),
+            )),
+        }
+    }
+
+    /// Every claim, in the original order.
+    pub fn map(&self) -> &Map<String, Value> {
+        self.map.get_or_init(|| match json::parse(&self.json) {
+            Ok(Value::Object(map)) => map,
+            // The JSON was checked when the token was read.
+            _ => Map::new(),
+        })
+    }
+
+    /// One claim's value.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        match (&self.scan, self.map.get()) {
+            (_, Some(map)) => map.get(name).cloned(),
+            (Some(scan), None) => scan
+                .get(&self.json, name)
+                .and_then(|raw| serde_json::from_slice(raw).ok()),
+            (None, None) => self.map().get(name).cloned(),
+        }
+    }
+
+    /// Whether claim `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        match &self.scan {
+            Some(scan) => scan.get(&self.json, name).is_some(),
+            None => self.map().contains_key(name),
+        }
+    }
+
+    /// Whether any member name or string contains a control, bidi or invisible character.
+    pub fn has_unsafe_text(&self) -> bool {
+        match &self.scan {
+            Some(scan) => scan.unsafe_text,
+            None => crate::inspect::has_unsafe_text(self.map()),
+        }
+    }
+
+    /// Append the claims as one line of JSON, unsafe characters escaped.
+    pub fn write_compact_json(&self, out: &mut Vec<u8>) {
+        match &self.scan {
+            Some(scan) => scan::write_compact(&self.json, scan, out),
+            None => crate::render::sanitize::to_json_line(self.map(), out),
+        }
+    }
+
+    /// The payload bytes exactly as decoded.
+    pub fn raw_json(&self) -> &[u8] {
+        &self.json
+    }
+}
+
 /// The payload of a token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
-    /// A JSON object: a JWT claim set, in its original member order.
-    Claims(Map<String, Value>),
+    /// A JSON object: a JWT claim set.
+    Claims(Claims),
     /// Anything else (only with [`PayloadRule::AnyBytes`]).
     Bytes(Vec<u8>),
 }
@@ -118,7 +237,7 @@ pub struct Token<'a> {
     /// The compact form exactly as given (`header.payload.signature`).
     pub compact: &'a str,
     /// The JOSE header, in its original member order.
-    pub header: Map<String, Value>,
+    pub header: Arc<Header>,
     /// The decoded payload.
     pub payload: Payload,
     /// The decoded signature bytes (empty for an unsecured token).
@@ -138,10 +257,15 @@ impl<'a> Token<'a> {
         &self.compact[start..]
     }
 
-    /// The claim set, when the payload is one.
+    /// The claim set as a map, when the payload is one.
     pub fn claims(&self) -> Option<&Map<String, Value>> {
+        self.claim_set().map(Claims::map)
+    }
+
+    /// The claim set, when the payload is one.
+    pub fn claim_set(&self) -> Option<&Claims> {
         match &self.payload {
-            Payload::Claims(map) => Some(map),
+            Payload::Claims(claims) => Some(claims),
             Payload::Bytes(_) => None,
         }
     }
@@ -155,6 +279,30 @@ impl<'a> Token<'a> {
     pub fn kid(&self) -> Option<&str> {
         self.header.get("kid").and_then(Value::as_str)
     }
+}
+
+thread_local! {
+    /// The last header seen on this thread: batches usually repeat one header, so it is
+    /// decoded and parsed once.
+    static LAST_HEADER: RefCell<Option<(Vec<u8>, Arc<Header>)>> = const { RefCell::new(None) };
+}
+
+fn header(b64: &[u8]) -> Result<Arc<Header>, Malformed> {
+    let cached = LAST_HEADER.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(key, _)| key.as_slice() == b64)
+            .map(|(_, h)| Arc::clone(h))
+    });
+    if let Some(h) = cached {
+        return Ok(h);
+    }
+    let map = decode_object(Segment::Header, b64)?;
+    let mut compact = Vec::new();
+    crate::render::sanitize::to_json_line(&map, &mut compact);
+    let h = Arc::new(Header { map, compact });
+    LAST_HEADER.with(|c| *c.borrow_mut() = Some((b64.to_vec(), Arc::clone(&h))));
+    Ok(h)
 }
 
 /// Strictly parse a compact token (already extracted from its surroundings).
@@ -185,7 +333,7 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
              (header.payload.signature)",
         ));
     }
-    let dots = input.iter().filter(|&&b| b == b'.').count();
+    let dots = memchr::memchr_iter(b'.', input).count();
     match dots {
         2 => {}
         4 => return Err(jwe(input)),
@@ -210,7 +358,7 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
         unreachable!("two dots make three parts")
     };
 
-    let header = decode_object(Segment::Header, header_b64)?;
+    let header = header(header_b64)?;
     let payload = decode_payload(payload_b64, options.payload)?;
     let signature = b64::decode(signature_b64)
         .map_err(|m| Malformed::new(Segment::Signature, "base64url", m))?;
@@ -241,22 +389,27 @@ fn decode_object(segment: Segment, b64: &[u8]) -> Result<Map<String, Value>, Mal
 }
 
 fn decode_payload(b64: &[u8], rule: PayloadRule) -> Result<Payload, Malformed> {
+    if b64.is_empty() {
+        return Err(match rule {
+            PayloadRule::ClaimSet => Malformed::new(Segment::Payload, "empty", "empty segment"),
+            PayloadRule::AnyBytes => Malformed::new(
+                Segment::Payload,
+                "detached",
+                "empty: detached content (RFC 7515 appendix F) is not supported",
+            ),
+        });
+    }
+    let bytes = b64::decode(b64).map_err(|m| Malformed::new(Segment::Payload, "base64url", m))?;
     match rule {
-        PayloadRule::ClaimSet => decode_object(Segment::Payload, b64).map(Payload::Claims),
+        PayloadRule::ClaimSet => Claims::from_json(bytes).map(Payload::Claims),
         PayloadRule::AnyBytes => {
-            if b64.is_empty() {
-                return Err(Malformed::new(
-                    Segment::Payload,
-                    "detached",
-                    "empty: detached content (RFC 7515 appendix F) is not supported",
-                ));
+            let looks_like_object = bytes.trim_ascii_start().starts_with(b"{");
+            match Claims::from_json(bytes.clone()) {
+                Ok(claims) => Ok(Payload::Claims(claims)),
+                // A payload that tries to be a claim set but is broken is still an error.
+                Err(e) if looks_like_object => Err(e),
+                Err(_) => Ok(Payload::Bytes(bytes)),
             }
-            let bytes =
-                b64::decode(b64).map_err(|m| Malformed::new(Segment::Payload, "base64url", m))?;
-            Ok(match json::parse(&bytes) {
-                Ok(Value::Object(map)) => Payload::Claims(map),
-                _ => Payload::Bytes(bytes),
-            })
         }
     }
 }

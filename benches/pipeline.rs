@@ -1,0 +1,255 @@
+//! End-to-end throughput benchmark: `cargo bench --bench pipeline`.
+//!
+//! Generates a deterministic corpus of HS256 tokens (realistic ~200-byte payloads with `sub`,
+//! `name`, `iat`, `exp`, `jti`), streams it through the release binary's `decode --json`,
+//! `verify --json` and `mint` batch modes, and prints tokens/s, the ratio to the HMAC-SHA256
+//! floor measured in the same run on one core, and the child's peak RSS.
+//!
+//! Environment: `JWTCTL_BENCH_TOKENS` (default 1,000,000), `JWTCTL_BENCH_MINT_TOKENS`
+//! (default 200,000), `JWTCTL_BENCH_RUNS` (best of N, default 3).
+
+use aws_lc_rs::hmac;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &[u8] = b"bench-secret-0123456789abcdef-0123456789";
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A small deterministic generator (xorshift), so the corpus is the same on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+fn corpus(path: &Path, count: usize) -> Vec<Vec<u8>> {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, SECRET);
+    let header = b64(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut out = BufWriter::new(File::create(path).expect("create corpus"));
+    let mut samples = Vec::new();
+    for i in 0..count {
+        let iat = 1_795_000_000 + (rng.next() % 100_000) as i64;
+        let claims = format!(
+            r#"{{"sub":"user-{:08}","name":"Integration Account {:05}","email":"svc{:05}@example.com","role":"integration","iat":{iat},"exp":{},"jti":"{:016x}{:016x}"}}"#,
+            i,
+            rng.next() % 100_000,
+            rng.next() % 100_000,
+            iat + 3_153_600_000,
+            rng.next(),
+            rng.next()
+        );
+        let signing_input = format!("{header}.{}", b64(claims.as_bytes()));
+        let tag = hmac::sign(&key, signing_input.as_bytes());
+        let token = format!("{signing_input}.{}", b64(tag.as_ref()));
+        if i < 4096 {
+            samples.push(signing_input.into_bytes());
+        }
+        writeln!(out, "{token}").expect("write corpus");
+    }
+    out.flush().expect("flush corpus");
+    samples
+}
+
+/// One core's HMAC-SHA256 rate over the corpus's signing inputs: the floor to compare with.
+fn hmac_floor(samples: &[Vec<u8>]) -> f64 {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, SECRET);
+    let mut best: f64 = 0.0;
+    for _ in 0..3 {
+        let n = 1_000_000;
+        let start = Instant::now();
+        let mut acc = 0u8;
+        for i in 0..n {
+            let tag = hmac::sign(&key, &samples[i % samples.len()]);
+            acc ^= tag.as_ref()[0];
+        }
+        std::hint::black_box(acc);
+        best = best.max(n as f64 / start.elapsed().as_secs_f64());
+    }
+    best
+}
+
+struct Run {
+    elapsed: Duration,
+    peak_rss_kib: i64,
+    ok: bool,
+    out_lines: usize,
+}
+
+fn run(bin: &str, args: &[&str], input: &Path, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .stdin(File::open(input).expect("open corpus"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let start = Instant::now();
+    let mut child = cmd.spawn().expect("spawn jwtctl");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let counter = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut lines = 0;
+        loop {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break lines,
+                Ok(n) => lines += buf[..n].iter().filter(|&&b| b == b'\n').count(),
+            }
+        }
+    });
+    let (status, rusage) = wait_with_rusage(&mut child);
+    let elapsed = start.elapsed();
+    let out_lines = counter.join().unwrap_or(0);
+    Run {
+        elapsed,
+        peak_rss_kib: rusage,
+        ok: status,
+        out_lines,
+    }
+}
+
+/// Wait for the child and return (success, its peak RSS in KiB) via wait4(2).
+fn wait_with_rusage(child: &mut std::process::Child) -> (bool, i64) {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain data filled by the kernel; pid is our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if r != pid {
+        let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+        return (ok, -1);
+    }
+    let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    (exited_ok, usage.ru_maxrss)
+}
+
+fn has_command(bin: &str, name: &str) -> bool {
+    Command::new(bin)
+        .args([name, "--help"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+fn report(name: &str, count: usize, floor: f64, runs: &[Run]) {
+    let Some(best) = runs.iter().min_by_key(|r| r.elapsed) else {
+        return;
+    };
+    let rate = count as f64 / best.elapsed.as_secs_f64();
+    let rss = runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(-1);
+    let ok = runs.iter().all(|r| r.ok && r.out_lines == count);
+    println!(
+        "{name:<28} {count:>9} tokens  {:>8.3} s  {:>12.0} tokens/s  {:>5.2}x floor  peak RSS {:>6.1} MiB{}",
+        best.elapsed.as_secs_f64(),
+        rate,
+        rate / floor,
+        rss as f64 / 1024.0,
+        if ok {
+            ""
+        } else {
+            "  (FAILED or wrong line count)"
+        }
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; ignore arguments.
+    let bin = env!("CARGO_BIN_EXE_jwtctl");
+    let count = env_usize("JWTCTL_BENCH_TOKENS", 1_000_000);
+    let mint_count = env_usize("JWTCTL_BENCH_MINT_TOKENS", 200_000).min(count);
+    let repeats = env_usize("JWTCTL_BENCH_RUNS", 3).max(1);
+    let dir = std::env::temp_dir().join(format!("jwtctl-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let corpus_path = dir.join("tokens.txt");
+    let samples = corpus(&corpus_path, count);
+    let mint_path = dir.join("mint-tokens.txt");
+    corpus(&mint_path, mint_count);
+
+    let floor = hmac_floor(&samples);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("jwtctl pipeline benchmark: {count} HS256 tokens, {cores} cores");
+    println!(
+        "{:<28} {:>9}         {:>8}    {:>12.0} HMAC-SHA256/s on one core (aws-lc)",
+        "floor", "", "", floor
+    );
+    let secret = std::str::from_utf8(SECRET).expect("ascii secret");
+    let env = [("JWT_BENCH_SECRET", secret)];
+
+    let decode: Vec<Run> = (0..repeats)
+        .map(|_| {
+            run(
+                bin,
+                &["decode", "--json", "--at", "1795000000"],
+                &corpus_path,
+                &env,
+            )
+        })
+        .collect();
+    report("decode --json", count, floor, &decode);
+
+    if has_command(bin, "verify") {
+        let args = [
+            "verify",
+            "--json",
+            "--secret-env",
+            "JWT_BENCH_SECRET",
+            "--at",
+            "1795050000",
+        ];
+        let verify: Vec<Run> = (0..repeats)
+            .map(|_| run(bin, &args, &corpus_path, &env))
+            .collect();
+        report("verify --json", count, floor, &verify);
+    } else {
+        println!("verify: not built yet, skipped");
+    }
+
+    if has_command(bin, "mint") {
+        let log = dir.join("audit.jsonl");
+        let log_s = log.to_string_lossy().into_owned();
+        let mut runs = Vec::new();
+        for _ in 0..repeats {
+            let _ = std::fs::remove_file(&log);
+            let args = [
+                "mint",
+                "--from",
+                "-",
+                "--secret-env",
+                "JWT_BENCH_SECRET",
+                "--exp",
+                "1h",
+                "--unverified-source",
+                "--yes",
+                "--audit-log",
+                &log_s,
+            ];
+            runs.push(run(bin, &args, &mint_path, &env));
+        }
+        report("mint (audit per token)", mint_count, floor, &runs);
+    } else {
+        println!("mint: not built yet, skipped");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

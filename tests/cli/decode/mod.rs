@@ -1,0 +1,9 @@
+//! `jwtctl decode`.
+
+mod batch;
+mod input;
+mod malformed;
+mod output;
+mod times;
+mod vectors;
+mod warnings;

@@ -1,0 +1,7 @@
+//! Integration tests for the `jwtctl` binary: one test binary that runs the real executable in
+//! a hermetic environment (see `support`). Every test checks the exit code and the content.
+
+mod decode;
+mod help;
+mod schema;
+mod support;
