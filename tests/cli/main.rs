@@ -5,3 +5,4 @@ mod decode;
 mod help;
 mod schema;
 mod support;
+mod verify;
