@@ -13,7 +13,11 @@ fn a_mixed_batch_reports_each_line_in_order_and_folds_the_exit_code() {
     let mut s = Session::new();
     let file = s.secret_file("jwt.key", SECRET);
     let valid = hs256(SECRET, &format!(r#"{{"sub":"a","exp":{LATER}}}"#));
-    let mismatched = hs256(b"a-key-from-another-deploy-991", r#"{"sub":"b"}"#);
+    // Signed by another key and expired too: the signature verdict wins, both are reported.
+    let mismatched = hs256(
+        b"a-key-from-another-deploy-991",
+        &format!(r#"{{"sub":"b","exp":{}}}"#, AT_UNIX - 60),
+    );
     let expired = hs256(SECRET, &format!(r#"{{"sub":"c","exp":{}}}"#, AT_UNIX - 60));
     let input =
         format!("{valid}\nAuthorization: Bearer {mismatched}\n{expired}\nnot-a-token\n{valid}\n");
@@ -42,7 +46,7 @@ fn a_mixed_batch_reports_each_line_in_order_and_folds_the_exit_code() {
             (5, "valid")
         ]
     );
-    assert_eq!(lines[1].verified().codes(), ["key_changed"]);
+    assert_eq!(lines[1].verified().codes(), ["key_changed", "expired"]);
     assert_eq!(lines[2].verified().codes(), ["expired"]);
 
     let human = s.verify(["--secret-file", &file]).stdin(input).run();
