@@ -107,7 +107,7 @@ pub(super) fn kid<'a>(
     let kid = match token.header.get("kid") {
         None => return result(Status::Skip, Reason::TokenHasNoKid, None),
         Some(Value::String(kid)) => kid.as_str(),
-        Some(other) => return result(Status::Fail, Reason::WrongType(other), None),
+        Some(other) => return result(Status::Fail, Reason::WrongType(other.clone()), None),
     };
     if ring.iter().any(|p| p.key.kid.as_deref() == Some(kid)) {
         return result(Status::Pass, Reason::KidFound(kid), Some(kid));

@@ -2,15 +2,13 @@
 
 use super::{Check, CheckName, Policy, Reason, Status};
 use crate::time::numeric_date;
-use crate::token::Token;
-use serde_json::{Map, Value};
-
-type Claims = Map<String, Value>;
+use crate::token::{Claims, Token};
+use serde_json::Value;
 
 /// `exp`, `nbf` and `iat`, in that order. A claim that is present is always checked, and a
 /// value that is not a NumericDate fails (never skipped: servers that ignore a bad `exp` are
 /// how never-expiring tokens happen).
-pub(super) fn times<'a>(claims: Option<&'a Claims>, policy: &Policy) -> [Check<'a>; 3] {
+pub(super) fn times<'a>(claims: Option<&Claims>, policy: &Policy) -> [Check<'a>; 3] {
     let leeway = policy.leeway.seconds();
     let at = policy.at;
     let one = |name: CheckName, judge: &dyn Fn(i64) -> (Status, Reason<'a>)| -> Check<'a> {
@@ -23,7 +21,7 @@ pub(super) fn times<'a>(claims: Option<&'a Claims>, policy: &Policy) -> [Check<'
                 Check::new(name, Status::Fail, Reason::AbsentRequired)
             }
             None => Check::new(name, Status::Skip, Reason::Absent),
-            Some(raw) => match numeric_date(raw) {
+            Some(raw) => match numeric_date(&raw) {
                 Ok(value) => {
                     let (status, reason) = judge(value);
                     Check::new(name, status, reason)
@@ -59,19 +57,17 @@ pub(super) fn times<'a>(claims: Option<&'a Claims>, policy: &Policy) -> [Check<'
     [exp, nbf, iat]
 }
 
-/// `iss` equals `--iss`.
-pub(super) fn iss<'a>(claims: Option<&'a Claims>, policy: &'a Policy) -> Check<'a> {
-    let name = CheckName::Iss;
-    let Some(want) = &policy.iss else {
-        return Check::new(name, Status::Skip, Reason::NotAsked("--iss"));
-    };
-    let Some(claims) = claims else {
-        return Check::new(name, Status::Fail, Reason::NoClaimSet);
-    };
-    match claims.get("iss") {
+/// A string member equal to `want`, or why not. `same` decides equality.
+fn expect_string<'a>(
+    name: CheckName,
+    found: Option<Value>,
+    want: &'a String,
+    same: fn(&str, &str) -> bool,
+) -> Check<'a> {
+    match found {
         None => Check::new(name, Status::Fail, Reason::Missing),
-        Some(Value::String(got)) if got == want => {
-            Check::new(name, Status::Pass, Reason::Equal(got))
+        Some(Value::String(got)) if same(&got, want) => {
+            Check::new(name, Status::Pass, Reason::Equal(want))
         }
         Some(got @ Value::String(_)) => Check::new(
             name,
@@ -85,8 +81,20 @@ pub(super) fn iss<'a>(claims: Option<&'a Claims>, policy: &'a Policy) -> Check<'
     }
 }
 
+/// `iss` equals `--iss`.
+pub(super) fn iss<'a>(claims: Option<&Claims>, policy: &'a Policy) -> Check<'a> {
+    let name = CheckName::Iss;
+    let Some(want) = &policy.iss else {
+        return Check::new(name, Status::Skip, Reason::NotAsked("--iss"));
+    };
+    let Some(claims) = claims else {
+        return Check::new(name, Status::Fail, Reason::NoClaimSet);
+    };
+    expect_string(name, claims.get("iss"), want, |a, b| a == b)
+}
+
 /// One of the token's audiences (a string or an array of strings) is one of `--aud`.
-pub(super) fn aud<'a>(claims: Option<&'a Claims>, policy: &'a Policy) -> Check<'a> {
+pub(super) fn aud<'a>(claims: Option<&Claims>, policy: &'a Policy) -> Check<'a> {
     let name = CheckName::Aud;
     let claim = claims.and_then(|c| c.get("aud"));
     if policy.aud.is_empty() {
@@ -98,13 +106,26 @@ pub(super) fn aud<'a>(claims: Option<&'a Claims>, policy: &'a Policy) -> Check<'
     if claims.is_none() {
         return Check::new(name, Status::Fail, Reason::NoClaimSet);
     }
-    let wanted = |aud: &str| policy.aud.iter().any(|w| w == aud);
-    match claim {
-        None => Check::new(name, Status::Fail, Reason::Missing),
-        Some(Value::String(aud)) if wanted(aud) => {
-            Check::new(name, Status::Pass, Reason::Equal(aud))
-        }
-        Some(got @ Value::String(_)) => Check::new(
+    let Some(got) = claim else {
+        return Check::new(name, Status::Fail, Reason::Missing);
+    };
+    let well_formed = match &got {
+        Value::String(_) => true,
+        Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
+        _ => false,
+    };
+    if !well_formed {
+        return Check::new(name, Status::Fail, Reason::WrongType(got));
+    }
+    // The operator's spelling of the audience that matched, if any.
+    let wanted = |aud: &str| policy.aud.iter().find(|w| *w == aud);
+    let matched = match &got {
+        Value::Array(items) => items.iter().filter_map(Value::as_str).find_map(wanted),
+        other => other.as_str().and_then(wanted),
+    };
+    match matched {
+        Some(aud) => Check::new(name, Status::Pass, Reason::Equal(aud)),
+        None => Check::new(
             name,
             Status::Fail,
             Reason::Differs {
@@ -112,28 +133,11 @@ pub(super) fn aud<'a>(claims: Option<&'a Claims>, policy: &'a Policy) -> Check<'
                 want: &policy.aud,
             },
         ),
-        Some(got @ Value::Array(items)) => {
-            if items.is_empty() || !items.iter().all(Value::is_string) {
-                return Check::new(name, Status::Fail, Reason::WrongType(got));
-            }
-            match items.iter().filter_map(Value::as_str).find(|a| wanted(a)) {
-                Some(aud) => Check::new(name, Status::Pass, Reason::Equal(aud)),
-                None => Check::new(
-                    name,
-                    Status::Fail,
-                    Reason::Differs {
-                        got,
-                        want: &policy.aud,
-                    },
-                ),
-            }
-        }
-        Some(other) => Check::new(name, Status::Fail, Reason::WrongType(other)),
     }
 }
 
 /// Every claim named by `--require` is present (and not `null`).
-pub(super) fn required<'a>(claims: Option<&'a Claims>, policy: &'a Policy) -> Check<'a> {
+pub(super) fn required<'a>(claims: Option<&Claims>, policy: &'a Policy) -> Check<'a> {
     let name = CheckName::Required;
     if policy.require.is_empty() {
         return Check::new(name, Status::Skip, Reason::NotAsked("--require"));
@@ -157,26 +161,12 @@ pub(super) fn required<'a>(claims: Option<&'a Claims>, policy: &'a Policy) -> Ch
 
 /// The header's `typ` is `--typ`, compared as RFC 7515 §4.1.9 says: ignoring ASCII case and
 /// an `application/` prefix (`JWT`, `jwt` and `application/jwt` are one type).
-pub(super) fn typ<'a>(token: &'a Token<'_>, policy: &'a Policy) -> Check<'a> {
+pub(super) fn typ<'a>(token: &Token<'_>, policy: &'a Policy) -> Check<'a> {
     let name = CheckName::Typ;
     let Some(want) = &policy.typ else {
         return Check::new(name, Status::Skip, Reason::NotAsked("--typ"));
     };
-    match token.header.get("typ") {
-        None => Check::new(name, Status::Fail, Reason::Missing),
-        Some(Value::String(got)) if media_type_eq(got, want) => {
-            Check::new(name, Status::Pass, Reason::Equal(got))
-        }
-        Some(got @ Value::String(_)) => Check::new(
-            name,
-            Status::Fail,
-            Reason::Differs {
-                got,
-                want: std::slice::from_ref(want),
-            },
-        ),
-        Some(other) => Check::new(name, Status::Fail, Reason::WrongType(other)),
-    }
+    expect_string(name, token.header.get("typ").cloned(), want, media_type_eq)
 }
 
 fn media_type_eq(a: &str, b: &str) -> bool {

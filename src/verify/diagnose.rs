@@ -20,7 +20,7 @@ use jsonwebtoken::Algorithm;
 /// One piece of evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// Stable machine code (`key_changed`, `secret_trailing_newline`, `kid_not_found`, ...).
+    /// Stable machine code (`key_changed`, `secret_trailing_whitespace`, `kid_not_found`, ...).
     pub code: &'static str,
     /// What it means and what to do, in plain words. May quote token text: escape it.
     pub message: String,
@@ -76,9 +76,9 @@ pub(super) fn diagnose(
                     ),
                 ));
                 next.get_or_insert(format!(
-                    "Re-mint so that `{}` signs it: `jwtctl mint --from <token>` with the \
-                     options of `{}`, before `{}` is retired",
-                    first.key.label, first.key.label, key.label
+                    "Re-mint so that `{}` signs it (`jwtctl mint --from <token>` with that \
+                     key's options) before `{}` is retired",
+                    first.key.label, key.label
                 ));
             }
         }
@@ -306,9 +306,9 @@ fn unusable_findings(trials: &[Trial<'_>], findings: &mut Vec<Finding>, next: &m
 /// "The key file was written after the token was issued."
 fn key_time_findings(token: &Token<'_>, trials: &[Trial<'_>], findings: &mut Vec<Finding>) {
     let Some(iat) = token
-        .claims()
+        .claim_set()
         .and_then(|c| c.get("iat"))
-        .and_then(|v| numeric_date(v).ok())
+        .and_then(|v| numeric_date(&v).ok())
     else {
         return;
     };

@@ -313,16 +313,16 @@ pub enum Reason<'a> {
     // iss, aud, typ, required
     /// Not asked for on the command line (the flag that asks).
     NotAsked(&'static str),
-    /// Asked for, and present with the expected value.
+    /// Asked for, and present with the expected value (as the operator spelled it).
     Equal(&'a str),
     /// The claim or header member is missing.
     Missing,
     /// It has the wrong JSON type (its value).
-    WrongType(&'a Value),
+    WrongType(Value),
     /// It differs: what the token says and what was expected.
     Differs {
         /// The token's value.
-        got: &'a Value,
+        got: Value,
         /// What the operator expects (`--iss`, `--aud`, `--typ`).
         want: &'a [String],
     },
@@ -331,7 +331,7 @@ pub enum Reason<'a> {
     /// These required claims are missing.
     MissingClaims(Vec<&'a str>),
     /// `aud` is there but not checked because `--aud` was not given.
-    AudNotAsked(&'a Value),
+    AudNotAsked(Value),
 }
 
 /// The answer for one token.
@@ -406,7 +406,9 @@ pub fn verify<'a>(
     let algorithm = checks::algorithm(token, ring);
     let kid = checks::kid(token, ring, facts);
     let signature = checks::signature(token, ring, algorithm.alg, kid.wanted);
-    let claims = token.claims();
+    // Single claims are read from the scanned payload: the full claim map is never built on
+    // this path.
+    let claims = token.claim_set();
     let time = claims::times(claims, policy);
     let [exp, nbf, iat] = time;
     let checks = [
