@@ -48,6 +48,10 @@ fn dispatch(
             let job = cmd::decode::Decode::new(args, ctx.now);
             cmd::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
         }
+        Command::Fingerprint(args) => cmd::fingerprint::run(args, ctx, output, stdin, out, err),
+        Command::Completions(args) => cmd::completions::run(args, out),
+        Command::Mint(args) => cmd::mint::run(args, ctx, output, stdin, out, err),
+        Command::Audit(command) => cmd::audit::run(command, ctx, output, out),
         Command::Verify(args) => cmd::verify::run(args, ctx, output, stdin, out, err),
     }
 }

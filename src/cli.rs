@@ -6,6 +6,11 @@ use crate::token::DEFAULT_MAX_SIZE;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 
+mod mint;
+pub use mint::{
+    AuditCommand, AuditLogArg, AuditShowArgs, AuditVerifyArgs, ClaimArg, MintArgs, parse_claim,
+};
+
 /// Largest value `--max-size` accepts.
 pub const MAX_MAX_SIZE: usize = 64 * 1024 * 1024;
 
@@ -14,7 +19,13 @@ mint with an audit trail, fingerprint secrets";
 
 /// jwtctl's command line.
 #[derive(Debug, Parser)]
-#[command(name = "jwtctl", version, about = ABOUT, after_long_help = exit_help())]
+#[command(
+    name = "jwtctl",
+    version,
+    about = ABOUT,
+    after_help = ROOT_EXAMPLES,
+    after_long_help = root_long_help()
+)]
 pub struct Cli {
     /// When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -44,13 +55,65 @@ pub enum Command {
     /// why, and the next step.
     #[command(after_help = VERIFY_EXAMPLES, after_long_help = verify_long_help())]
     Verify(Box<VerifyArgs>),
+
+    /// Print a secret's or key's fingerprint, or compare it with an expected one (exit 0 on
+    /// match, 1 on mismatch: a container health check).
+    ///
+    /// A fingerprint is `sha256:` and 64 hex digits: of an HMAC secret's bytes exactly as used
+    /// for signing, and for RSA, EC and Ed25519 keys of their RFC 7638 JWK thumbprint input
+    /// (the base64url thumbprint is shown too). A private key has its public half's.
+    ///
+    /// With --expect or --expect-short exactly one key is compared: select it with --kid, or
+    /// pass --any to accept a match with any key given. While comparing, the actual
+    /// fingerprint is not printed unless --show-actual is given.
+    #[command(after_help = FINGERPRINT_EXAMPLES)]
+    Fingerprint(FingerprintArgs),
+
+    /// Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell).
+    ///
+    /// The scripts are generated from this command line; the same files are committed under
+    /// completions/ in the source tree.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+
+    /// Issue a replacement token that reuses the old token's user id, signed with the current
+    /// key; an audit record is written before the token is printed.
+    #[command(after_help = mint::MINT_EXAMPLES, after_long_help = mint::long_help())]
+    Mint(Box<MintArgs>),
+
+    /// Read and check the mint audit log.
+    #[command(subcommand, after_help = mint::AUDIT_EXAMPLES)]
+    Audit(AuditCommand),
 }
+
+/// Examples appear under `--help` and, read back from the clap definition, in the man pages'
+/// EXAMPLES sections: one text, two places. Each block starts with an `Examples:` line.
+const ROOT_EXAMPLES: &str = "Examples:
+  jwtctl decode \"$TOKEN\"       look inside a token without verifying it
+  jwtctl help decode           a command's options and examples
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl";
 
 const DECODE_EXAMPLES: &str = "Examples:
   jwtctl decode eyJhbGciOi...            a token
   jwtctl decode 'Bearer eyJhbGciOi...'   pasted with its scheme, or a whole Authorization line
   grep -h 401 access.log | jwtctl decode --json   one JSON object per log line
   jwtctl decode --at 2026-11-23T10:00:00Z \"$T\"   relative times as of a logged request";
+
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl
+  jwtctl completions zsh > ~/.zfunc/_jwtctl     with fpath+=(~/.zfunc) before compinit
+  jwtctl completions fish > ~/.config/fish/completions/jwtctl.fish
+  jwtctl completions elvish > ~/.config/elvish/lib/jwtctl.elv     then: use jwtctl
+  jwtctl completions powershell >> $PROFILE
+  source <(jwtctl completions bash)     this bash session only";
+
+/// `jwtctl completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
 
 /// Where tokens come from and how strictly they are read (shared by all token commands).
 #[derive(Debug, Args)]
@@ -205,6 +268,42 @@ fn parse_leeway(text: &str) -> Result<crate::verify::Leeway, String> {
     crate::verify::Leeway::parse(text)
 }
 
+const FINGERPRINT_EXAMPLES: &str = "Examples:
+  jwtctl fingerprint --secret-env JWT_SECRET        sha256:<64 hex>, short form, length, strength
+  jwtctl fingerprint --key jwks.json                one fingerprint and RFC 7638 thumbprint per kid
+  jwtctl fingerprint --secret-file s.key --expect sha256:9f86d081...   exit 0 match, 1 mismatch
+  HEALTHCHECK CMD jwtctl -q fingerprint --secret-env JWT_SECRET --expect sha256:... || exit 1";
+
+/// `jwtctl fingerprint`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("expectation").args(["expect", "expect_short"]))]
+pub struct FingerprintArgs {
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an
+    /// asymmetric key's 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch.
+    #[arg(long, value_name = "FP")]
+    pub expect: Option<String>,
+
+    /// Compare only the short form: exactly 8 hex digits (32 bits: catches a changed key,
+    /// not a forged one).
+    #[arg(long, value_name = "HEX8")]
+    pub expect_short: Option<String>,
+
+    /// Only the key(s) with this `kid` (for a JWKS).
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+
+    /// With several keys, succeed when any of them has the expected fingerprint.
+    #[arg(long, requires = "expectation")]
+    pub any: bool,
+
+    /// When comparing, also print the actual fingerprints.
+    #[arg(long, requires = "expectation")]
+    pub show_actual: bool,
+}
+
 fn parse_alg(text: &str) -> Result<jsonwebtoken::Algorithm, String> {
     crate::keys::parse_algorithm(text)
 }
@@ -243,6 +342,10 @@ fn parse_size(text: &str) -> Result<usize, String> {
 
 fn exit_help() -> String {
     format!("Exit status:\n{}", crate::exit::Exit::table())
+}
+
+fn root_long_help() -> String {
+    format!("{ROOT_EXAMPLES}\n\n{}", exit_help())
 }
 
 #[cfg(test)]

@@ -48,6 +48,16 @@ pub struct Line<'a> {
 pub trait LineJob: Sync {
     /// Process one line and return its outcome.
     fn line(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit;
+
+    /// Called once per chunk of input, after [`LineJob::line`] ran for each of its lines and
+    /// before their output is written. A job that must make a chunk's results durable before
+    /// releasing them (`mint` appends and syncs the chunk's audit records) does it here, and
+    /// may add the output it held back to `out`. An error ends the run: the chunk's stdout
+    /// output is not written.
+    fn settle(&self, out: &mut Vec<u8>, err: &mut Vec<u8>) -> io::Result<()> {
+        let _ = (out, err);
+        Ok(())
+    }
 }
 
 /// Size of one read from stdin.
@@ -103,6 +113,7 @@ pub fn run_lines(
         skipping: false,
         out_buf: Vec::new(),
         err_buf: Vec::new(),
+        pool: Vec::new(),
     };
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
     let mut deferred_first = true; // hold the first line until we know whether more follow
@@ -127,11 +138,7 @@ pub fn run_lines(
             driver.batch = more_after_first;
             deferred_first = false;
         }
-        let consumed = if eof {
-            driver.complete_lines(&buf, true)
-        } else {
-            driver.complete_lines(&buf, false)
-        };
+        let consumed = driver.complete_lines(&buf, eof, out, err)?;
         buf.drain(..consumed);
         driver.flush(out, err)?;
         if eof {
@@ -150,6 +157,14 @@ pub fn run_lines(
     }
 }
 
+/// One piece of a chunk for one worker, with reusable output buffers.
+struct Job<'a> {
+    part: &'a [u8],
+    first: u64,
+    buffers: &'a mut (Vec<u8>, Vec<u8>),
+    exit: Exit,
+}
+
 struct Driver<'j> {
     job: &'j dyn LineJob,
     max_line: usize,
@@ -160,13 +175,21 @@ struct Driver<'j> {
     skipping: bool,
     out_buf: Vec<u8>,
     err_buf: Vec<u8>,
+    /// Output buffers of parallel workers, kept between chunks.
+    pool: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Driver<'_> {
     /// Hand every complete line in `buf` to the job; with `eof`, the trailing partial line too.
     /// Returns how many bytes were consumed. Large regions are split at line boundaries and
     /// processed on all cores; results are joined in input order.
-    fn complete_lines(&mut self, buf: &[u8], eof: bool) -> usize {
+    fn complete_lines(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<usize> {
         let mut end = match memchr::memrchr(b'\n', buf) {
             Some(i) => i + 1,
             None => 0,
@@ -190,33 +213,45 @@ impl Driver<'_> {
             self.err_buf = err;
             self.exit = self.exit.merge(exit);
             self.next_number += lines;
-            return end;
+            return Ok(end);
         }
         let mut first = self.next_number;
-        let mut jobs = Vec::with_capacity(parts.len());
-        for part in parts {
+        let mut pool = std::mem::take(&mut self.pool);
+        pool.resize_with(parts.len().max(pool.len()), Default::default);
+        let mut jobs: Vec<Job<'_>> = Vec::with_capacity(parts.len());
+        for (part, buffers) in parts.into_iter().zip(pool.iter_mut()) {
             let lines = count_lines(part);
-            jobs.push((part, first));
+            jobs.push(Job {
+                part,
+                first,
+                buffers,
+                exit: Exit::Ok,
+            });
             first += lines;
         }
-        let this = &*self;
-        let results: Vec<(Exit, Vec<u8>, Vec<u8>)> = {
+        {
             use rayon::prelude::*;
-            jobs.par_iter()
-                .map(|&(part, first)| {
-                    let (mut out, mut err) = (Vec::with_capacity(part.len() * 2), Vec::new());
-                    let (exit, _) = this.lines(part, first, &mut out, &mut err);
-                    (exit, out, err)
-                })
-                .collect()
-        };
-        for (exit, out, err) in results {
-            self.exit = self.exit.merge(exit);
-            self.out_buf.extend_from_slice(&out);
-            self.err_buf.extend_from_slice(&err);
+            let this = &*self;
+            jobs.par_iter_mut().for_each(|job| {
+                let (out, err) = &mut *job.buffers;
+                job.exit = this.lines(job.part, job.first, out, err).0;
+            });
         }
+        // Write each worker's output in order, straight from its buffer.
+        self.flush(out, err)?;
+        for job in jobs {
+            self.exit = self.exit.merge(job.exit);
+            let (o, e) = job.buffers;
+            out.write_all(o)?;
+            if !e.is_empty() {
+                let _ = err.write_all(e);
+            }
+            o.clear();
+            e.clear();
+        }
+        self.pool = pool;
         self.next_number = first;
-        end
+        Ok(end)
     }
 
     /// Run the job over every line of `region` (complete lines, plus a final unterminated one),
@@ -265,6 +300,11 @@ impl Driver<'_> {
     }
 
     fn flush(&mut self, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        if let Err(e) = self.job.settle(&mut self.out_buf, &mut self.err_buf) {
+            // Nothing of this chunk reaches stdout; what it said on stderr still helps.
+            let _ = err.write_all(&self.err_buf);
+            return Err(e);
+        }
         if !self.out_buf.is_empty() {
             out.write_all(&self.out_buf)?;
             self.out_buf.clear();
@@ -335,6 +375,69 @@ mod tests {
         assert_eq!(lines[1], "2:true:true:xxxxxxxxxx");
         assert_eq!(lines[2], "3:true:false:b");
         assert_eq!(lines.len(), 3);
+    }
+
+    /// Counts the lines handed out between two `settle` calls, like `mint` holds a chunk's
+    /// tokens until its audit records are written; can refuse its `fail_on`-th chunk.
+    struct Held {
+        since: std::sync::atomic::AtomicUsize,
+        settled: std::sync::Mutex<Vec<usize>>,
+        fail_on: Option<usize>,
+    }
+    impl Held {
+        fn new(fail_on: Option<usize>) -> Held {
+            Held {
+                since: Default::default(),
+                settled: Default::default(),
+                fail_on,
+            }
+        }
+    }
+    impl LineJob for Held {
+        fn line(&self, line: Line<'_>, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> Exit {
+            self.since.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            out.extend_from_slice(line.bytes);
+            Exit::Ok
+        }
+        fn settle(&self, _out: &mut Vec<u8>, _err: &mut Vec<u8>) -> io::Result<()> {
+            let lines = self.since.swap(0, std::sync::atomic::Ordering::SeqCst);
+            if lines == 0 {
+                return Ok(());
+            }
+            let mut settled = self.settled.lock().unwrap();
+            settled.push(lines);
+            if Some(settled.len()) == self.fail_on {
+                return Err(io::Error::other("cannot settle"));
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn settle_runs_per_chunk_before_output_and_can_stop_it() {
+        let line = format!("{}\n", "t".repeat(99));
+        let total = 2 * CHUNK / 100 + 10;
+        let input = line.repeat(total);
+        let job = Held::new(None);
+        let mut out = Vec::new();
+        run_lines(&mut input.as_bytes(), 1000, &job, &mut out, &mut Vec::new()).unwrap();
+        assert_eq!(out, input.as_bytes());
+        let chunks = job.settled.lock().unwrap().clone();
+        assert!(chunks.len() >= 3, "one settle per chunk: {chunks:?}");
+        assert_eq!(chunks.iter().sum::<usize>(), total, "every line settled");
+
+        let failing = Held::new(Some(2));
+        let mut out = Vec::new();
+        let e = run_lines(
+            &mut input.as_bytes(),
+            1000,
+            &failing,
+            &mut out,
+            &mut Vec::new(),
+        );
+        assert!(e.is_err());
+        let first = failing.settled.lock().unwrap()[0];
+        assert_eq!(out.len(), first * 100, "only the first chunk was released");
     }
 
     #[test]

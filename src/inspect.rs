@@ -2,8 +2,9 @@
 //! Pure: the instant to judge against is a parameter.
 
 use crate::time;
-use crate::token::{Claims, Payload, Token};
+use crate::token::{Claims, Header, Payload, Token};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// One thing a person should notice about a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +62,15 @@ pub const TIME_CLAIMS: [&str; 3] = ["iat", "nbf", "exp"];
 /// Inspect a token at instant `now`.
 pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
     let mut warnings = Vec::new();
-    header_warnings(&token.header, token.signature.is_empty(), &mut warnings);
+    let header = header_facts(&token.header);
+    warnings.extend_from_slice(&header.alg);
+    if token.signature.is_empty() {
+        warnings.push(Warning::new(
+            "empty_signature",
+            "signature segment is empty",
+        ));
+    }
+    warnings.extend_from_slice(&header.members);
     let times = match &token.payload {
         Payload::Claims(claims) => time_facts(claims),
         Payload::Bytes(_) => {
@@ -75,7 +84,7 @@ pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
     if let Payload::Claims(claims) = &token.payload {
         time_warnings(claims, &times, now, &mut warnings);
     }
-    if has_unsafe_text(&token.header) || token.claim_set().is_some_and(Claims::has_unsafe_text) {
+    if header.unsafe_text || token.claim_set().is_some_and(Claims::has_unsafe_text) {
         warnings.push(Warning::new(
             "control_characters",
             "header or claims contain control or bidirectional characters (shown escaped)",
@@ -102,7 +111,41 @@ pub fn time_facts(claims: &Claims) -> Vec<TimeFact> {
         .collect()
 }
 
-fn header_warnings(header: &Map<String, Value>, unsigned: bool, out: &mut Vec<Warning>) {
+/// What a header alone says. Batches repeat one header, so this is computed once per
+/// distinct header per thread.
+#[derive(Debug, Clone)]
+struct HeaderFacts {
+    alg: Vec<Warning>,
+    members: Vec<Warning>,
+    unsafe_text: bool,
+}
+
+thread_local! {
+    static LAST_HEADER_FACTS: std::cell::RefCell<Option<(Arc<Header>, Arc<HeaderFacts>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn header_facts(header: &Arc<Header>) -> Arc<HeaderFacts> {
+    let cached = LAST_HEADER_FACTS.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(h, _)| Arc::ptr_eq(h, header))
+            .map(|(_, f)| Arc::clone(f))
+    });
+    if let Some(facts) = cached {
+        return facts;
+    }
+    let facts = Arc::new(HeaderFacts {
+        alg: alg_warnings(header),
+        members: member_warnings(header),
+        unsafe_text: has_unsafe_text(header),
+    });
+    LAST_HEADER_FACTS.with(|c| *c.borrow_mut() = Some((Arc::clone(header), Arc::clone(&facts))));
+    facts
+}
+
+fn alg_warnings(header: &Map<String, Value>) -> Vec<Warning> {
+    let mut out = Vec::new();
     match header.get("alg") {
         None => out.push(Warning::new("alg_missing", "header has no `alg`")),
         Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Warning::new(
@@ -122,12 +165,11 @@ fn header_warnings(header: &Map<String, Value>, unsigned: bool, out: &mut Vec<Wa
             ),
         )),
     }
-    if unsigned {
-        out.push(Warning::new(
-            "empty_signature",
-            "signature segment is empty",
-        ));
-    }
+    out
+}
+
+fn member_warnings(header: &Map<String, Value>) -> Vec<Warning> {
+    let mut out = Vec::new();
     if header.contains_key("crit") {
         out.push(Warning::new(
             "crit",
@@ -152,6 +194,7 @@ fn header_warnings(header: &Map<String, Value>, unsigned: bool, out: &mut Vec<Wa
             ));
         }
     }
+    out
 }
 
 fn time_warnings(claims: &Claims, times: &[TimeFact], now: i64, out: &mut Vec<Warning>) {

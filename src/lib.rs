@@ -3,7 +3,8 @@
 //! The binary is a thin shell around `app::run`; everything else is a library so it can be
 //! tested without spawning a process. The core (`token`, `inspect`, `time`) is pure: no clock,
 //! environment or I/O; `context` reads those once; `render` turns results into text or JSON;
-//! `exit` owns the exit codes and `error` maps failures onto them.
+//! `exit` owns the exit codes and `error` maps failures onto them; `generate` renders shell
+//! completions and man pages from `cli`.
 
 pub mod app;
 pub mod audit;
@@ -12,9 +13,14 @@ pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
+pub mod fingerprint;
+pub mod generate;
+#[doc(hidden)]
+pub mod harness;
 pub mod input;
 pub mod inspect;
 pub mod keys;
+pub mod mint;
 pub mod render;
 pub mod time;
 pub mod token;

@@ -70,22 +70,21 @@ pub fn write_rfc3339(seconds: i64, out: &mut Vec<u8>) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let digits = |out: &mut Vec<u8>, n: i64, width: u32| {
-        for i in (0..width).rev() {
-            out.push(b'0' + (n / 10_i64.pow(i) % 10) as u8);
-        }
+    let two = |out: &mut Vec<u8>, n: i64| {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8])
     };
-    digits(out, year, 4);
+    two(out, year / 100);
+    two(out, year % 100);
     out.push(b'-');
-    digits(out, month, 2);
+    two(out, month);
     out.push(b'-');
-    digits(out, day, 2);
+    two(out, day);
     out.push(b'T');
-    digits(out, secs / 3600, 2);
+    two(out, secs / 3600);
     out.push(b':');
-    digits(out, secs / 60 % 60, 2);
+    two(out, secs / 60 % 60);
     out.push(b':');
-    digits(out, secs % 60, 2);
+    two(out, secs % 60);
     out.push(b'Z');
 }
 

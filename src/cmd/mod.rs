@@ -1,6 +1,10 @@
 //! Command glue: read inputs, call the core, pick the renderer, map verdicts to exit codes.
 
+pub mod audit;
+pub mod completions;
 pub mod decode;
+pub mod fingerprint;
+pub mod mint;
 pub mod verify;
 
 use crate::cli::TokenInput;

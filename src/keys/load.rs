@@ -54,21 +54,7 @@ pub fn load(
 ) -> Result<KeyRing, Failure> {
     let mut ring = KeyRing::default();
     for spec in &args.secret_env {
-        let (label, name) = split_label(spec.as_str(), |_| false);
-        let value = ctx
-            .var(name)
-            .ok_or_else(|| Failure::key(format!("environment variable {name} is not set")))?;
-        let origin = origin(
-            label.unwrap_or(&format!("env:{name}")),
-            format!("env {name}"),
-            None,
-        );
-        push_secret(
-            &mut ring,
-            origin,
-            value.as_encoded_bytes().to_vec(),
-            args.secret_encoding,
-        )?;
+        push_env_secret(&mut ring, spec, args.secret_encoding, ctx)?;
     }
     for spec in &args.secret_file {
         let (label, path) = split_label_os(spec);
@@ -150,6 +136,76 @@ pub fn load(
         }
     }
     Ok(ring)
+}
+
+/// Keys to check a token's signature with, for `mint --verify-with`. Each `[LABEL=]PATH` in
+/// `files` is a key file (PEM, DER, JWK or JWKS, detected by content) or, when it is none of
+/// those, an HMAC secret file taken byte for byte; each `[LABEL=]NAME` in `env` names an
+/// environment variable holding an HMAC secret. `encoding` applies to the secrets.
+pub fn checking_keys(
+    files: &[OsString],
+    env: &[String],
+    encoding: SecretEncoding,
+    ctx: &Context,
+) -> Result<KeyRing, Failure> {
+    let mut ring = KeyRing::default();
+    for spec in env {
+        push_env_secret(&mut ring, spec, encoding, ctx)?;
+    }
+    for spec in files {
+        let (label, path) = split_label_os(spec);
+        let (bytes, modified) = read_file(path)?;
+        let name = path.to_string_lossy();
+        if looks_like_key_file(&bytes) {
+            let origin = origin(
+                label.unwrap_or(&format!("key:{name}")),
+                format!("key file {name}"),
+                modified,
+            );
+            let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
+            ring.keys.extend(keys);
+        } else {
+            let origin = origin(
+                label.unwrap_or(&format!("file:{name}")),
+                format!("file {name}"),
+                modified,
+            );
+            push_secret(&mut ring, origin, bytes, encoding)?;
+        }
+    }
+    Ok(ring)
+}
+
+/// Whether a file's content is meant as a key file rather than a raw secret: PEM armour, a
+/// JSON object (JWK/JWKS), or binary DER. A text secret that merely starts with `0` (0x30, like
+/// DER's SEQUENCE tag) is still a secret.
+fn looks_like_key_file(bytes: &[u8]) -> bool {
+    let text = bytes.trim_ascii();
+    text.starts_with(b"-----BEGIN")
+        || (text.starts_with(b"{") && text.ends_with(b"}"))
+        || (bytes.first() == Some(&0x30)
+            && bytes
+                .iter()
+                .any(|b| !(b.is_ascii_graphic() || b.is_ascii_whitespace())))
+}
+
+/// An HMAC secret from the environment variable named by `[LABEL=]NAME`.
+fn push_env_secret(
+    ring: &mut KeyRing,
+    spec: &str,
+    encoding: SecretEncoding,
+    ctx: &Context,
+) -> Result<(), Failure> {
+    let (label, name) = split_label(spec, |_| false);
+    let value = ctx
+        .var(name)
+        .ok_or_else(|| Failure::key(format!("environment variable {name} is not set")))?;
+    let origin = origin(
+        label.unwrap_or(&format!("env:{name}")),
+        format!("env {name}"),
+        None,
+    );
+    push_secret(ring, origin, value.as_encoded_bytes().to_vec(), encoding)
 }
 
 fn default_secret(
@@ -308,6 +364,36 @@ mod tests {
             split_label("idp=https://idp.example/jwks?x=1", |s| s.contains("://")),
             (Some("idp"), "https://idp.example/jwks?x=1")
         );
+    }
+
+    #[test]
+    fn checking_keys_tell_key_files_from_secret_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("old.secret");
+        std::fs::write(&secret, b"0123456789abcdef0123456789abcdef\n").unwrap();
+        let jwk = dir.path().join("old.jwk");
+        std::fs::write(
+            &jwk,
+            br#"{"kty":"oct","kid":"k1","k":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"}"#,
+        )
+        .unwrap();
+        let ctx = Context::fixed(0).with_var("OLD", "env-secret-of-thirty-two-bytes!!");
+        let files = [
+            OsString::from(format!("previous={}", secret.display())),
+            jwk.clone().into_os_string(),
+        ];
+        let ring = checking_keys(&files, &["OLD".into()], SecretEncoding::Raw, &ctx).unwrap();
+        let labels: Vec<&str> = ring.keys.iter().map(|k| k.label.as_str()).collect();
+        assert_eq!(labels[..2], ["env:OLD", "previous"]);
+        assert_eq!(ring.keys[1].secret().unwrap().len(), 33, "byte for byte");
+        assert_eq!(ring.keys[2].kid.as_deref(), Some("k1"));
+        assert!(checking_keys(&[], &["NOPE".into()], SecretEncoding::Raw, &ctx).is_err());
+
+        assert!(looks_like_key_file(b"-----BEGIN PUBLIC KEY-----\n"));
+        assert!(looks_like_key_file(b" {\"kty\":\"oct\"}\n"));
+        assert!(looks_like_key_file(b"\x30\x82\x01\x22"));
+        assert!(!looks_like_key_file(b"0a1b2c3d4e5f"));
+        assert!(!looks_like_key_file(b"correct horse battery staple"));
     }
 
     #[test]

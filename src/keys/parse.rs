@@ -66,13 +66,17 @@ pub const PLACEHOLDER_SECRETS: &[&str] = &[
     "notasecret",
 ];
 
-/// Why a secret is weak for `alg`'s hash (shorter than its output, or a placeholder), if it is.
-pub fn weakness(secret: &[u8], hash_len: usize) -> Option<String> {
+/// Whether the secret (surrounding whitespace ignored, any case) is a well-known placeholder.
+pub fn is_placeholder(secret: &[u8]) -> bool {
     let trimmed = secret.trim_ascii();
-    if PLACEHOLDER_SECRETS
+    PLACEHOLDER_SECRETS
         .iter()
         .any(|p| trimmed.eq_ignore_ascii_case(p.as_bytes()))
-    {
+}
+
+/// Why a secret is weak for `alg`'s hash (shorter than its output, or a placeholder), if it is.
+pub fn weakness(secret: &[u8], hash_len: usize) -> Option<String> {
+    if is_placeholder(secret) {
         return Some("it is a well-known placeholder secret".into());
     }
     (secret.len() < hash_len).then(|| {

@@ -68,7 +68,8 @@ fn strip_line_ending(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-fn strip_prefix_ignore_case<'a>(bytes: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+/// `bytes` without `prefix`, compared ASCII case-insensitively.
+pub(crate) fn strip_prefix_ignore_case<'a>(bytes: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     let head = bytes.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &bytes[prefix.len()..])

@@ -349,14 +349,14 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
             ));
         }
     }
-    // Three segments of ASCII base64url: the input is ASCII once each segment decodes, but a
-    // non-ASCII byte must be reported by position, so split on bytes.
-    let mut parts = input.splitn(3, |&b| b == b'.');
-    let (Some(header_b64), Some(payload_b64), Some(signature_b64)) =
-        (parts.next(), parts.next(), parts.next())
-    else {
-        unreachable!("two dots make three parts")
-    };
+    // Exactly two dots: split at them.
+    let first = memchr::memchr(b'.', input).unwrap_or(0);
+    let second = first + 1 + memchr::memchr(b'.', &input[first + 1..]).unwrap_or(0);
+    let (header_b64, payload_b64, signature_b64) = (
+        &input[..first],
+        &input[first + 1..second],
+        &input[second + 1..],
+    );
 
     let header = header(header_b64)?;
     let payload = decode_payload(payload_b64, options.payload)?;

@@ -16,6 +16,17 @@ const MAX_DEPTH: usize = 32;
 /// Largest object (in members) the fast path handles; duplicate checks are quadratic.
 const MAX_MEMBERS: usize = 32;
 
+/// Bytes a string can contain with nothing to check: printable ASCII except `"` and `\\`.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        table[b] = b != b'"' as usize && b != b'\\' as usize;
+        b += 1;
+    }
+    table
+};
+
 /// What the scanner learnt about a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scan {
@@ -128,6 +139,12 @@ impl Scanner<'_> {
         self.expect(b'"')?;
         let start = self.pos;
         loop {
+            // Skip the plain printable ASCII run in one go.
+            let rest = &self.text[self.pos..];
+            self.pos += rest
+                .iter()
+                .position(|&b| !PLAIN[b as usize])
+                .unwrap_or(rest.len());
             let b = self.peek()?;
             match b {
                 b'"' => {

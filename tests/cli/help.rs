@@ -78,3 +78,49 @@ fn usage_errors_exit_2() {
         assert!(!assert.get_output().stderr.is_empty(), "{args:?}");
     }
 }
+
+/// Every command's `--help` (the root's, each subcommand's, nested ones') ends with examples
+/// that run that very command, so a command merged without examples fails here.
+#[test]
+fn every_command_help_shows_examples() {
+    use clap::CommandFactory;
+
+    fn paths(cmd: &clap::Command, path: Vec<String>, all: &mut Vec<Vec<String>>) {
+        all.push(path.clone());
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let mut sub_path = path.clone();
+            sub_path.push(sub.get_name().to_owned());
+            paths(sub, sub_path, all);
+        }
+    }
+    let mut all = Vec::new();
+    // clap's own `help` subcommand is built into the command tree only later.
+    paths(&jwtctl::cli::Cli::command(), Vec::new(), &mut all);
+    assert!(all.len() >= 3, "root, decode, completions: {all:?}");
+
+    for path in all {
+        let assert = jwtctl().args(&path).arg("--help").assert().code(0);
+        let stdout = text(&assert.get_output().stdout);
+        let examples = stdout
+            .split_once("\nExamples:\n")
+            .unwrap_or_else(|| {
+                panic!(
+                    "`jwtctl {} --help` has no Examples:\n{stdout}",
+                    path.join(" ")
+                )
+            })
+            .1;
+        let invocation = ["jwtctl".to_owned()]
+            .into_iter()
+            .chain(path.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            examples
+                .lines()
+                .take_while(|l| l.starts_with(' ') || l.is_empty())
+                .any(|l| l.contains(&invocation)),
+            "`{invocation} --help`: no example runs {invocation:?}:\n{examples}"
+        );
+    }
+}

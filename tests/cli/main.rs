@@ -1,8 +1,13 @@
 //! Integration tests for the `jwtctl` binary: one test binary that runs the real executable in
 //! a hermetic environment (see `support`). Every test checks the exit code and the content.
 
+mod audit;
 mod decode;
+mod errors;
+mod fingerprint;
+mod generated;
 mod help;
+mod mint;
 mod schema;
 mod support;
 mod verify;

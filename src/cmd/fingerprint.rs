@@ -1,0 +1,165 @@
+//! `jwtctl fingerprint`: load the key ring, fingerprint it, compare with an expected value,
+//! render. Exit 0 (printed, or matched), 1 (mismatch), 2 (malformed expectation, ambiguous
+//! ring), 5 (no usable key).
+
+use super::Output;
+use crate::cli::FingerprintArgs;
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::fingerprint::{self, Expected, Options};
+use crate::keys::load::{self, Fetch, Stdin};
+use crate::render;
+use crate::render::sanitize::escape;
+use crate::render::style::Role;
+use std::io::{Read, Write};
+
+/// `--jwks URL` until a network fetcher is shared by the key-loading commands.
+struct NoFetch;
+
+impl Fetch for NoFetch {
+    fn get(&self, url: &str) -> Result<Vec<u8>, String> {
+        Err(format!(
+            "fetching {url} is not supported by `fingerprint` yet: download the JWKS and pass it \
+             with --key"
+        ))
+    }
+}
+
+/// Run `jwtctl fingerprint`.
+pub fn run(
+    args: &FingerprintArgs,
+    ctx: &Context,
+    output: Output,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    // The expectation is checked before any key is read: a typo in a health check is a usage
+    // error (2), never a mismatch (1), and never waits on a secret prompt.
+    let expected = match (&args.expect, &args.expect_short) {
+        (Some(full), _) => Some(Expected::parse(full)?),
+        (None, Some(short)) => Some(Expected::parse_short(short)?),
+        (None, None) => None,
+    };
+    let stdin = Stdin {
+        reader: stdin,
+        carries_tokens: false,
+    };
+    let ring = load::load(&args.keys, ctx, stdin, &NoFetch)?;
+    if !output.quiet {
+        for notice in &ring.notices {
+            let label = output.err_style.paint(Role::Warn, "note:");
+            let _ = writeln!(err, "jwtctl: {label} {}", escape(notice));
+        }
+    }
+    let report = fingerprint::report(
+        &ring.keys,
+        Options {
+            kid: args.kid.as_deref(),
+            expected,
+            any: args.any,
+            show_actual: args.show_actual,
+        },
+    )?;
+    if !output.quiet {
+        if output.json {
+            let mut buf = Vec::new();
+            render::fingerprint::json(&report, &mut buf);
+            out.write_all(&buf)?;
+        } else {
+            out.write_all(render::fingerprint::human(&report, &output.style).as_bytes())?;
+        }
+        out.flush()?;
+    }
+    Ok(match report.matched() {
+        Some(false) => Exit::Mismatch,
+        Some(true) | None => Exit::Ok,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app;
+    use crate::cli::Cli;
+    use crate::context::Context;
+    use crate::exit::Exit;
+    use crate::fingerprint::tests::hex_sha256;
+    use clap::Parser;
+
+    /// Run the command line with `ctx`; (exit, stdout, stderr).
+    fn run(ctx: &Context, args: &[&str]) -> (Exit, String, String) {
+        let cli = Cli::try_parse_from(std::iter::once("jwtctl").chain(args.iter().copied()))
+            .expect("valid command line");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let exit = app::run(&cli, ctx, &mut std::io::empty(), &mut out, &mut err);
+        (
+            exit,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn jwt_secret_fallback_is_announced() {
+        let ctx = Context::fixed(0).with_var("JWT_SECRET", SECRET);
+        let (exit, out, err) = run(&ctx, &["fingerprint"]);
+        assert_eq!(exit, Exit::Ok);
+        assert!(out.contains(&format!("sha256:{}", hex_sha256(SECRET.as_bytes()))));
+        assert!(err.contains("$JWT_SECRET"), "{err}");
+        let (exit, out, err) = run(&ctx, &["-q", "fingerprint"]);
+        assert_eq!((exit, out.as_str(), err.as_str()), (Exit::Ok, "", ""));
+    }
+
+    #[test]
+    fn expectation_is_checked_before_keys() {
+        let (exit, out, err) = run(&Context::fixed(0), &["fingerprint", "--expect", "nope"]);
+        assert_eq!(exit, Exit::Usage);
+        assert_eq!(out, "");
+        assert!(err.contains("--expect: not a fingerprint"), "{err}");
+    }
+
+    #[test]
+    fn mismatch_exit_and_no_actual_digest() {
+        let ctx = Context::fixed(0).with_var("S", SECRET);
+        let wrong = format!("sha256:{}", hex_sha256(b"other"));
+        let actual = hex_sha256(SECRET.as_bytes());
+        let (exit, out, _) = run(
+            &ctx,
+            &["fingerprint", "--secret-env", "S", "--expect", &wrong],
+        );
+        assert_eq!(exit, Exit::Mismatch);
+        assert!(out.contains("MISMATCH"), "{out}");
+        assert!(!out.contains(&actual[..8]), "{out}");
+        let (exit, out, _) = run(
+            &ctx,
+            &[
+                "fingerprint",
+                "--secret-env",
+                "S",
+                "--expect",
+                &wrong,
+                "--show-actual",
+            ],
+        );
+        assert_eq!(exit, Exit::Mismatch);
+        assert!(out.contains(&actual), "{out}");
+        let good = format!("sha256:{actual}");
+        let (exit, _, _) = run(
+            &ctx,
+            &["fingerprint", "--secret-env", "S", "--expect", &good],
+        );
+        assert_eq!(exit, Exit::Ok);
+    }
+
+    #[test]
+    fn jwks_url_is_not_fetched() {
+        let (exit, _, err) = run(
+            &Context::fixed(0),
+            &["fingerprint", "--jwks", "https://idp.example/jwks"],
+        );
+        assert_eq!(exit, Exit::Io);
+        assert!(err.contains("--key"), "{err}");
+    }
+}

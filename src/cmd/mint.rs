@@ -1,0 +1,870 @@
+//! `jwtctl mint`: the edge around the pure [`crate::mint`] core. Loads the signing key and the
+//! keys that vouch for the old token, reads old tokens, asks for confirmation on a terminal,
+//! appends and syncs the audit records, and only then prints the new tokens.
+//!
+//! A batch (`--from -`) is minted chunk by chunk as the stdin driver reads it: every line of a
+//! chunk is minted and held back, the chunk's audit records are appended under one lock with
+//! one `sync_data`, and only then are its tokens released.
+
+use super::Output;
+use super::audit::log_path;
+use crate::audit::{self, AuditError, MintFacts};
+use crate::cli::MintArgs;
+use crate::context::Context;
+use crate::error::Failure;
+use crate::exit::Exit;
+use crate::input::{self, Line, LineJob, Source};
+use crate::keys::load::{self, Fetch, KeyRing};
+use crate::keys::signature::{Prepared, default_signing_alg};
+use crate::keys::{self, Key, Material};
+use crate::mint::{self, Draft, Expiry, Fresh, KidChoice, MintError, Old, Recipe, Sealed};
+use crate::render::mint::{self as render, MintedJson, Summary};
+use crate::render::sanitize::escape;
+use crate::render::style::Role;
+use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
+/// CI context variables copied into the audit record when set (GitHub Actions, GitLab CI,
+/// Jenkins, Buildkite, CircleCI, Travis, Azure Pipelines, and the generic `CI`).
+pub const CI_VARS: &[&str] = &[
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITHUB_REPOSITORY",
+    "GITHUB_WORKFLOW",
+    "GITHUB_RUN_ID",
+    "GITHUB_RUN_ATTEMPT",
+    "GITHUB_ACTOR",
+    "GITHUB_SHA",
+    "GITHUB_REF",
+    "GITLAB_CI",
+    "CI_PROJECT_PATH",
+    "CI_PIPELINE_ID",
+    "CI_JOB_ID",
+    "CI_COMMIT_SHA",
+    "GITLAB_USER_LOGIN",
+    "JENKINS_URL",
+    "JOB_NAME",
+    "BUILD_ID",
+    "BUILD_NUMBER",
+    "BUILD_URL",
+    "BUILDKITE_BUILD_ID",
+    "BUILDKITE_JOB_ID",
+    "BUILDKITE_PIPELINE_SLUG",
+    "CIRCLE_BUILD_NUM",
+    "CIRCLE_PROJECT_REPONAME",
+    "TRAVIS_JOB_ID",
+    "TRAVIS_REPO_SLUG",
+    "BUILD_BUILDID",
+    "SYSTEM_TEAMPROJECT",
+];
+
+/// Longest CI variable value, `--operator` and `--reason` kept in a record.
+const MAX_CI_VALUE: usize = 256;
+const MAX_OPERATOR: usize = 256;
+const MAX_REASON: usize = 2048;
+
+/// Run `jwtctl mint`.
+pub fn run(
+    args: &MintArgs,
+    ctx: &Context,
+    output: Output,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    if output.quiet {
+        return Err(Failure::usage("--quiet would throw the minted token away")
+            .hint("mint prints only the token on stdout; redirect it instead")
+            .into());
+    }
+    let source = match &args.from {
+        Some(from) => Some(input::source(Some(from), ctx.stdin_tty)?),
+        None => None,
+    };
+    let recipe_base = recipe(args)?;
+
+    let ring = load::load(
+        &args.keys,
+        ctx,
+        load::Stdin {
+            reader: stdin,
+            carries_tokens: source == Some(Source::Stdin),
+        },
+        &NoFetch,
+    )?;
+    let checking = load::checking_keys(
+        &args.verify_with,
+        &args.verify_with_env,
+        args.keys.secret_encoding,
+        ctx,
+    )?;
+    if source.is_some() && checking.is_empty() && !args.unverified_source {
+        return Err(Failure::usage(
+            "the old token's signature cannot be checked: no --verify-with key was given",
+        )
+        .hint("pass the old key with --verify-with [LABEL=]PATH or --verify-with-env NAME")
+        .hint(
+            "if the old key is gone (it was regenerated), acknowledge with --unverified-source; \
+             the audit record will say source_verified: false",
+        )
+        .into());
+    }
+    let key = signing_key(&ring)?;
+    let alg = args
+        .keys
+        .alg
+        .or_else(|| default_signing_alg(key))
+        .ok_or_else(|| Failure::key(format!("key `{}` cannot sign", key.label)))?;
+    if !key.algorithms.contains(&alg) {
+        return Err(Failure::key(format!(
+            "--alg {alg:?} does not fit the signing key `{}` ({})",
+            key.label,
+            key.family.name()
+        ))
+        .into());
+    }
+    let recipe = Recipe {
+        alg,
+        key_kid: key.kid.clone(),
+        ..recipe_base
+    };
+    let audit_path = log_path(args.audit_log.as_deref(), ctx)?;
+    let template = facts_template(args, ctx, key, alg)?;
+
+    let warn = |err: &mut dyn Write, text: &str| {
+        let label = output.err_style.paint(Role::Warn, "warning:");
+        let _ = writeln!(err, "jwtctl: {label} {}", escape(text));
+    };
+    for notice in ring.notices.iter().chain(&checking.notices) {
+        let _ = writeln!(err, "jwtctl: {}", escape(notice));
+    }
+    if let (Some(secret), Some(len)) = (key.secret(), keys::hmac_output_len(alg))
+        && let Some(why) = keys::parse::weakness(secret.expose(), len)
+    {
+        warn(
+            err,
+            &format!(
+                "the signing secret `{}` is weak: {why}; anyone who guesses it can mint tokens",
+                key.label
+            ),
+        );
+    }
+    if recipe.expiry == Expiry::Never {
+        warn(
+            err,
+            "the new token has no `exp`: it never expires and dies only when the signing key \
+             rotates",
+        );
+    }
+    if source.is_some() && args.unverified_source && checking.is_empty() {
+        warn(
+            err,
+            "minting from an old token whose signature is not checked (--unverified-source)",
+        );
+    }
+
+    let checkers: Vec<Prepared<'_>> = checking.keys.iter().map(Prepared::new).collect();
+    let minter = Minter {
+        recipe,
+        key: Prepared::new(key),
+        checkers,
+        unverified_ok: args.unverified_source,
+        read: ReadOptions {
+            max_size: args.max_size,
+            payload: PayloadRule::ClaimSet,
+        },
+        now: ctx.now,
+        audit_path,
+        template,
+        output,
+        summarize: source != Some(Source::Stdin),
+        pending: Mutex::new(Vec::new()),
+        stats: Mutex::new(Stats::default()),
+    };
+
+    let exit = match source {
+        Some(Source::Stdin) => {
+            let max_line = args.max_size.saturating_mul(2).max(1 << 20);
+            let (exit, lines) =
+                input::run_lines(stdin, max_line, &minter, out, err).map_err(unwrap_failure)?;
+            if lines == 0 {
+                return Err(Failure::new(
+                    Exit::Malformed,
+                    "stdin is empty: no old token to mint from",
+                )
+                .hint("pipe old tokens on stdin, one per line, or give one with --from TOKEN")
+                .into());
+            }
+            minter.batch_notice(err);
+            exit
+        }
+        Some(Source::Arg(bytes)) => {
+            let interactive = ctx.stdin_tty && ctx.stderr_tty && !args.yes;
+            minter.single(Some(bytes.as_slice()), interactive, out, err)?
+        }
+        None => {
+            let interactive = ctx.stdin_tty && ctx.stderr_tty && !args.yes;
+            minter.single(None, interactive, out, err)?
+        }
+    };
+    Ok(exit)
+}
+
+/// The recipe from the command line (algorithm and key `kid` are filled in later).
+fn recipe(args: &MintArgs) -> Result<Recipe, Failure> {
+    let recipe = Recipe {
+        id_claim: args.id_claim.clone(),
+        keep_claims: args.keep_claims,
+        set: args
+            .claims
+            .iter()
+            .map(|c| (c.name.clone(), c.value.clone()))
+            .collect(),
+        unset: args.unset.clone(),
+        expiry: match (args.exp, args.no_exp) {
+            (Some(seconds), _) => Expiry::In(seconds),
+            (None, true) => Expiry::Never,
+            (None, false) => Expiry::Inherit,
+        },
+        alg: jsonwebtoken::Algorithm::HS256,
+        kid: match (&args.kid, args.no_kid) {
+            (Some(kid), _) => KidChoice::Set(kid.clone()),
+            (None, true) => KidChoice::Remove,
+            (None, false) => KidChoice::Default,
+        },
+        typ: args.typ.clone(),
+        key_kid: None,
+    };
+    if args.from.is_none() && args.keep_claims {
+        return Err(Failure::usage("--keep-claims needs an old token (--from)"));
+    }
+    if args.from.is_none() && (args.unverified_source || !args.verify_with.is_empty()) {
+        return Err(Failure::usage(
+            "--verify-with and --unverified-source are about the old token: give it with --from",
+        ));
+    }
+    recipe.check().map_err(mint_failure)?;
+    Ok(recipe)
+}
+
+/// Exactly one key that can sign.
+fn signing_key(ring: &KeyRing) -> Result<&Key, Failure> {
+    let key = match ring.keys.as_slice() {
+        [key] => key,
+        [] => {
+            return Err(Failure::key("no signing key given")
+                .hint("give the current key with --secret-env NAME, --secret-file PATH or --key PATH (or set JWT_SECRET)"));
+        }
+        several => {
+            let labels: Vec<String> = several.iter().map(|k| format!("`{}`", k.label)).collect();
+            return Err(Failure::usage(format!(
+                "mint signs with exactly one key, but {} were given: {}",
+                several.len(),
+                labels.join(", ")
+            ))
+            .hint("keys that should vouch for the old token go to --verify-with"));
+        }
+    };
+    match &key.material {
+        Material::Hmac(_) | Material::Private { .. } => Ok(key),
+        Material::Public(_) => Err(Failure::key(format!(
+            "key `{}` is a public key: signing needs the private key",
+            key.label
+        ))),
+        Material::Unsupported { reason } => Err(Failure::key(format!(
+            "key `{}` cannot sign: {reason}",
+            key.label
+        ))),
+    }
+}
+
+/// What every audit record of this run shares.
+fn facts_template(
+    args: &MintArgs,
+    ctx: &Context,
+    key: &Key,
+    alg: jsonwebtoken::Algorithm,
+) -> Result<MintFacts, Failure> {
+    let operator = args
+        .operator
+        .clone()
+        .filter(|o| !o.is_empty())
+        .or_else(|| ctx.var_str("JWTCTL_OPERATOR"))
+        .or_else(|| ctx.var_str("USER"))
+        .or_else(|| ctx.var_str("LOGNAME"))
+        .unwrap_or_else(|| "unknown".into());
+    if operator.chars().count() > MAX_OPERATOR {
+        return Err(Failure::usage(format!(
+            "the operator name is longer than {MAX_OPERATOR} characters"
+        )));
+    }
+    if let Some(reason) = &args.reason
+        && reason.chars().count() > MAX_REASON
+    {
+        return Err(Failure::usage(format!(
+            "--reason is longer than {MAX_REASON} characters"
+        )));
+    }
+    let ci = CI_VARS
+        .iter()
+        .filter_map(|name| {
+            let value = ctx.var_str(name)?;
+            Some((
+                (*name).to_owned(),
+                value.chars().take(MAX_CI_VALUE).collect(),
+            ))
+        })
+        .collect::<BTreeMap<_, _>>();
+    Ok(MintFacts {
+        time: DateTime::<Utc>::from_timestamp(ctx.now, 0).unwrap_or_default(),
+        operator,
+        host: host_name(ctx),
+        ci,
+        reason: args.reason.clone().filter(|r| !r.is_empty()),
+        alg: format!("{alg:?}"),
+        key_fingerprint: key.fingerprint.clone(),
+        ..MintFacts::default()
+    })
+}
+
+/// The host, for the audit record: `/etc/hostname`, else `$HOSTNAME`, else `unknown`.
+fn host_name(ctx: &Context) -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| ctx.var_str("HOSTNAME"))
+        .map(|h| h.chars().take(MAX_CI_VALUE).collect())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A JWKS URL holds public keys: nothing to sign with.
+struct NoFetch;
+
+impl Fetch for NoFetch {
+    fn get(&self, _url: &str) -> Result<Vec<u8>, String> {
+        Err(
+            "mint signs with a private key or secret; a JWKS URL publishes public keys only \
+             (give the private key with --key PATH)"
+                .into(),
+        )
+    }
+}
+
+/// A failure that ended a run from inside the stdin driver, back out of its `io::Error`.
+fn unwrap_failure(e: io::Error) -> anyhow::Error {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<Failure>())
+    {
+        Some(failure) => failure.clone().into(),
+        None => e.into(),
+    }
+}
+
+fn mint_failure(e: MintError) -> Failure {
+    let mut failure = Failure::new(e.exit(), e.to_string());
+    if let Some(hint) = e.hint() {
+        failure = failure.hint(hint);
+    }
+    failure
+}
+
+/// How the old token's signature fared.
+#[derive(Debug, Clone)]
+enum Trust {
+    /// Verified with the key of this label.
+    Verified(String),
+    /// Not verified, and the operator acknowledged it; why not.
+    Unverified(String),
+    /// No old token.
+    NoSource,
+}
+
+/// A token minted and signed, waiting for its audit record.
+struct Minted {
+    line: u64,
+    old_compact: Option<String>,
+    old_claims: Option<serde_json::Map<String, serde_json::Value>>,
+    draft: Draft,
+    sealed: Sealed,
+    trust: Trust,
+    /// Its audit facts, built (digests and all) on the worker thread that minted it, so the
+    /// sequential part of a batch is only the append.
+    facts: MintFacts,
+}
+
+/// Why one line could not be minted.
+struct LineFailure {
+    exit: Exit,
+    code: &'static str,
+    segment: &'static str,
+    message: String,
+    hint: Option<String>,
+}
+
+impl LineFailure {
+    fn malformed(e: &Malformed) -> Self {
+        LineFailure {
+            exit: Exit::Malformed,
+            code: e.code,
+            segment: e.segment.name(),
+            message: e.to_string(),
+            hint: None,
+        }
+    }
+
+    fn mint(e: &MintError) -> Self {
+        LineFailure {
+            exit: e.exit(),
+            code: e.code(),
+            segment: if matches!(e, MintError::Sign(_)) {
+                "signature"
+            } else {
+                "payload"
+            },
+            message: e.to_string(),
+            hint: e.hint(),
+        }
+    }
+}
+
+/// One line's result, in input order.
+enum Pending {
+    Minted(Box<Minted>),
+    /// The line could not be minted; its JSON error object (empty in human mode, or an empty
+    /// line in a batch).
+    Failed {
+        line: u64,
+        json: Vec<u8>,
+    },
+}
+
+impl Pending {
+    fn line(&self) -> u64 {
+        match self {
+            Pending::Minted(m) => m.line,
+            Pending::Failed { line, .. } => *line,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Stats {
+    minted: u64,
+    failed: u64,
+    first_seq: Option<u64>,
+    last_seq: Option<u64>,
+}
+
+/// The per-run minting state.
+struct Minter<'k> {
+    recipe: Recipe,
+    key: Prepared<'k>,
+    checkers: Vec<Prepared<'k>>,
+    unverified_ok: bool,
+    read: ReadOptions,
+    now: i64,
+    audit_path: PathBuf,
+    template: MintFacts,
+    output: Output,
+    /// A confirmation summary may be shown (not a batch): keep the old claims for it.
+    summarize: bool,
+    pending: Mutex<Vec<Pending>>,
+    stats: Mutex<Stats>,
+}
+
+impl Minter<'_> {
+    /// Mint from one old token (or none), without writing anything yet.
+    fn mint(&self, input: Option<(&[u8], bool)>) -> Result<Minted, LineFailure> {
+        let fresh = Fresh {
+            now: self.now,
+            jti: random_jti()?,
+        };
+        let Some((bytes, oversized)) = input else {
+            let draft =
+                mint::draft(None, &self.recipe, &fresh).map_err(|e| LineFailure::mint(&e))?;
+            let sealed = mint::seal(&draft, self.recipe.alg, &self.key)
+                .map_err(|e| LineFailure::mint(&e))?;
+            return Ok(Minted {
+                line: 1,
+                old_compact: None,
+                old_claims: None,
+                draft,
+                sealed,
+                trust: Trust::NoSource,
+                facts: MintFacts::default(),
+            });
+        };
+        if oversized {
+            return Err(LineFailure {
+                exit: Exit::Malformed,
+                code: "too_large",
+                segment: "token",
+                message: format!(
+                    "input line is longer than {} bytes (raise the limit with --max-size)",
+                    bytes.len()
+                ),
+                hint: None,
+            });
+        }
+        let token = token::extract(bytes)
+            .and_then(|t| token::parse(t, &self.read))
+            .map_err(|e| LineFailure::malformed(&e))?;
+        let trust = self.check_source(&token)?;
+        let Some(claims) = token.claims() else {
+            unreachable!("the reader only accepts claim sets here");
+        };
+        let old = Old {
+            header: &token.header,
+            claims,
+        };
+        let draft =
+            mint::draft(Some(old), &self.recipe, &fresh).map_err(|e| LineFailure::mint(&e))?;
+        let sealed =
+            mint::seal(&draft, self.recipe.alg, &self.key).map_err(|e| LineFailure::mint(&e))?;
+        Ok(Minted {
+            line: 1,
+            old_compact: Some(token.compact.to_owned()),
+            old_claims: self.summarize.then(|| claims.clone()),
+            draft,
+            sealed,
+            trust,
+            facts: MintFacts::default(),
+        })
+    }
+
+    /// Does any `--verify-with` key vouch for the old token? If none does, that is fine only
+    /// with `--unverified-source`.
+    fn check_source(&self, token: &Token<'_>) -> Result<Trust, LineFailure> {
+        let alg = token.alg().unwrap_or("(none)");
+        for checker in &self.checkers {
+            if let Ok(alg) = checker.allows(alg)
+                && checker.verify(alg, token.signing_input(), &token.signature) == Ok(true)
+            {
+                return Ok(Trust::Verified(checker.key.label.clone()));
+            }
+        }
+        let why = if self.checkers.is_empty() {
+            "no --verify-with key given".to_string()
+        } else {
+            let labels: Vec<String> = self
+                .checkers
+                .iter()
+                .map(|c| format!("`{}`", c.key.label))
+                .collect();
+            format!("alg {alg}: no match with {}", labels.join(", "))
+        };
+        if self.unverified_ok {
+            return Ok(Trust::Unverified(why));
+        }
+        Err(LineFailure {
+            exit: Exit::Mismatch,
+            code: "source_unverified",
+            segment: "signature",
+            message: format!(
+                "the old token's signature does not verify with any --verify-with key ({why})"
+            ),
+            hint: Some(
+                "if the old key is gone (it was regenerated), mint anyway with \
+                 --unverified-source; the audit record will say source_verified: false"
+                    .into(),
+            ),
+        })
+    }
+
+    /// The audit facts of one minted token.
+    fn facts(&self, minted: &Minted) -> MintFacts {
+        let mut facts = self.template.clone();
+        facts.id_claim = minted.draft.id_claim.clone();
+        facts.user_id = minted.draft.user_id.clone();
+        facts.old_jti = minted.draft.old_jti.clone();
+        facts.new_jti = minted.draft.new_jti.clone();
+        facts.new_exp = minted.draft.exp;
+        facts.source_verified = matches!(minted.trust, Trust::Verified(_));
+        facts.set_tokens(
+            minted.old_compact.as_deref(),
+            &minted.sealed.compact,
+            &minted.sealed.payload,
+        );
+        facts
+    }
+
+    /// Append the audit records of every minted token in `pending` (one lock, one sync),
+    /// then render all of them, in order. Nothing is rendered when the append fails.
+    fn commit(&self, mut pending: Vec<Pending>) -> Result<Vec<u8>, Failure> {
+        let facts: Vec<MintFacts> = pending
+            .iter_mut()
+            .filter_map(|p| match p {
+                Pending::Minted(m) => Some(std::mem::take(&mut m.facts)),
+                Pending::Failed { .. } => None,
+            })
+            .collect();
+        let records = if facts.is_empty() {
+            Vec::new()
+        } else {
+            audit::append(&self.audit_path, &facts).map_err(audit_failure)?
+        };
+        let mut stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut seqs = records.iter().map(|r| r.seq);
+        let mut out = Vec::new();
+        for item in pending {
+            match item {
+                Pending::Minted(m) => {
+                    let seq = seqs.next().unwrap_or_default();
+                    stats.minted += 1;
+                    stats.first_seq.get_or_insert(seq);
+                    stats.last_seq = Some(seq);
+                    if self.output.json {
+                        render::json(
+                            &MintedJson {
+                                kind: "minted",
+                                line: m.line,
+                                token: &m.sealed.compact,
+                                header: &m.draft.header,
+                                claims: &m.draft.claims,
+                                exp: m.draft.exp,
+                                audit_seq: seq,
+                                source_verified: matches!(m.trust, Trust::Verified(_)),
+                            },
+                            &mut out,
+                        );
+                    } else {
+                        out.extend_from_slice(m.sealed.compact.as_bytes());
+                        out.push(b'\n');
+                    }
+                }
+                Pending::Failed { json, .. } => {
+                    stats.failed += 1;
+                    out.extend_from_slice(&json);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One line of input (or the one token, or none) → pending result, failure on stderr.
+    fn process(
+        &self,
+        number: u64,
+        input: Option<(&[u8], bool)>,
+        batch: bool,
+        err: &mut Vec<u8>,
+    ) -> (Pending, Exit) {
+        match self.mint(input) {
+            Ok(mut minted) => {
+                minted.line = number;
+                minted.facts = self.facts(&minted);
+                (Pending::Minted(Box::new(minted)), Exit::Ok)
+            }
+            Err(failure) => {
+                let mut json = Vec::new();
+                if self.output.json {
+                    render::error_json(
+                        number,
+                        failure.exit,
+                        failure.code,
+                        failure.segment,
+                        &failure.message,
+                        &mut json,
+                    );
+                } else {
+                    let place = if batch {
+                        format!("line {number}: ")
+                    } else {
+                        String::new()
+                    };
+                    let style = &self.output.err_style;
+                    let _ = writeln!(
+                        err,
+                        "jwtctl: {place}{} {}",
+                        style.paint(Role::Bad, "error:"),
+                        escape(&failure.message)
+                    );
+                    if let Some(hint) = &failure.hint {
+                        let _ = writeln!(
+                            err,
+                            "  {} {}",
+                            style.paint(Role::Dim, "hint:"),
+                            escape(hint)
+                        );
+                    }
+                    if batch {
+                        // Keep output line N for input line N.
+                        json.push(b'\n');
+                    }
+                }
+                (Pending::Failed { line: number, json }, failure.exit)
+            }
+        }
+    }
+
+    /// Mint from the token given as an argument, or from `--claim`s alone.
+    fn single(
+        &self,
+        bytes: Option<&[u8]>,
+        interactive: bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> anyhow::Result<Exit> {
+        let mut messages = Vec::new();
+        let (pending, exit) = self.process(1, bytes.map(|b| (b, false)), false, &mut messages);
+        let _ = err.write_all(&messages);
+        if let (Pending::Minted(minted), true) = (&pending, interactive)
+            && !self.confirm(minted, err)
+        {
+            let _ = writeln!(err, "jwtctl: nothing minted, no audit record written");
+            return Ok(Exit::Interrupted);
+        }
+        let text = self.commit(vec![pending])?;
+        out.write_all(&text)?;
+        out.flush()?;
+        if exit == Exit::Ok && !self.output.json {
+            let stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+            let _ = writeln!(
+                err,
+                "jwtctl: minted 1 token; audit record #{} in {}",
+                stats.last_seq.unwrap_or_default(),
+                escape(&self.audit_path.to_string_lossy())
+            );
+        }
+        Ok(exit)
+    }
+
+    /// Show the summary on stderr and ask; `false` unless the operator says yes.
+    fn confirm(&self, minted: &Minted, err: &mut dyn Write) -> bool {
+        let prefix = minted.old_compact.as_deref().map(audit::token_prefix);
+        let verified = match &minted.trust {
+            Trust::Verified(label) => Ok(label.as_str()),
+            Trust::Unverified(why) => Err(why.as_str()),
+            Trust::NoSource => Err("no old token"),
+        };
+        let alg = format!("{:?}", self.recipe.alg);
+        let path = self.audit_path.to_string_lossy();
+        let summary = render::summary(
+            &Summary {
+                old_claims: minted.old_claims.as_ref(),
+                old_prefix: prefix.as_deref(),
+                verified,
+                header: &minted.draft.header,
+                claims: &minted.draft.claims,
+                id: (&minted.draft.id_claim, &minted.draft.user_id),
+                alg: &alg,
+                key_label: &self.key.key.label,
+                key_fingerprint: &self.key.key.fingerprint,
+                exp: minted.draft.exp,
+                now: self.now,
+                audit_log: &path,
+            },
+            &self.output.err_style,
+        );
+        let _ = err.write_all(summary.as_bytes());
+        let _ = err.flush();
+        dialoguer::Confirm::new()
+            .with_prompt("Mint this token and write its audit record?")
+            .default(false)
+            .interact()
+            .unwrap_or(false)
+    }
+
+    /// After a batch: what was minted, on stderr.
+    fn batch_notice(&self, err: &mut dyn Write) {
+        if self.output.json {
+            return;
+        }
+        let stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        let records = match (stats.first_seq, stats.last_seq) {
+            (Some(first), Some(last)) => format!(
+                "; audit records #{first}..#{last} in {}",
+                escape(&self.audit_path.to_string_lossy())
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            err,
+            "jwtctl: minted {} token{}, {} line{} failed{records}",
+            stats.minted,
+            if stats.minted == 1 { "" } else { "s" },
+            stats.failed,
+            if stats.failed == 1 { "" } else { "s" },
+        );
+    }
+}
+
+impl LineJob for Minter<'_> {
+    fn line(&self, line: Line<'_>, _out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit {
+        let (pending, exit) = self.process(
+            line.number,
+            Some((line.bytes, line.oversized)),
+            line.batch,
+            err,
+        );
+        self.pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(pending);
+        exit
+    }
+
+    fn settle(&self, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> io::Result<()> {
+        let mut pending =
+            std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        if pending.is_empty() {
+            return Ok(());
+        }
+        // The driver may run a chunk's lines on several threads: back to input order, so
+        // audit records, sequence numbers and output lines all follow the input.
+        pending.sort_by_key(Pending::line);
+        let text = self.commit(pending).map_err(io::Error::other)?;
+        out.extend_from_slice(&text);
+        Ok(())
+    }
+}
+
+/// 16 bytes from the kernel's CSPRNG (`getrandom(2)`). Not `aws_lc_rs::rand`: its first call
+/// seeds a jitter-entropy collector per process and thread, which costs tens of milliseconds,
+/// a lot for the one-token-per-process shell loops mint must keep cheap.
+fn random_jti() -> Result<[u8; 16], LineFailure> {
+    let mut bytes = [0u8; 16];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        let rest = &mut bytes[filled..];
+        // SAFETY: `rest` is valid for writes of `rest.len()` bytes.
+        let n = unsafe { libc::getrandom(rest.as_mut_ptr().cast(), rest.len(), 0) };
+        match n {
+            n if n > 0 => filled += n as usize,
+            _ if std::io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => {}
+            _ => {
+                return Err(LineFailure {
+                    exit: Exit::Io,
+                    code: "random",
+                    segment: "token",
+                    message: format!(
+                        "the system's random source failed: {}",
+                        std::io::Error::last_os_error()
+                    ),
+                    hint: None,
+                });
+            }
+        }
+    }
+    Ok(bytes)
+}
+
+fn audit_failure(e: AuditError) -> Failure {
+    let failure = Failure::new(
+        Exit::AuditFailure,
+        format!("nothing minted: the audit record could not be written: {e}"),
+    );
+    match e {
+        AuditError::CorruptTail { .. } => failure,
+        _ => failure.hint(
+            "make the log's directory writable, or choose another log with --audit-log PATH \
+             or JWTCTL_AUDIT_LOG",
+        ),
+    }
+}

@@ -1,0 +1,271 @@
+//! Rendering `fingerprint` reports: human text and the JSON Lines schema.
+//!
+//! JSON, one object per key (`kind: "fingerprint"`); `?` marks members that may be absent:
+//!
+//! ```text
+//! { "kind": "fingerprint",
+//!   "label": "env:JWT_SECRET", "source": "env JWT_SECRET",
+//!   "family": "hmac" | "rsa" | "ec" | "okp",
+//!   "fingerprint"?: "sha256:<64 hex>", "short"?: "<8 hex>",   absent when withheld
+//!   "thumbprint"?: "<43 base64url>",                          RFC 7638, asymmetric keys
+//!   "kid"?: "...",
+//!   "bytes"?: 32,                                             HMAC secrets: length as used
+//!   "weak"?: { "reason": "...", "placeholder": false, "too_short_for": ["HS384", "HS512"] },
+//!   "trailing_newline"?: { "ending": "lf" | "crlf" | "whitespace", "bytes": 1,
+//!                          "fingerprint_without"?: "sha256:<64 hex>" },
+//!   "expect"?: { "expected": "...", "matched": true,
+//!                "matched_without_trailing_newline"?: false } }
+//! ```
+//!
+//! Digests (`fingerprint`, `short`, `thumbprint`, `fingerprint_without`) are withheld when an
+//! expected fingerprint was given, unless `--show-actual`.
+
+use super::sanitize::{escape, to_json_line};
+use super::style::{Role, Style};
+use crate::fingerprint::{Digests, Expected, KeyReport, Notation, Report, Strength, join_and};
+use crate::keys::Family;
+use crate::keys::fingerprint::short;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Stable machine name of a key family (the JWK `kty` for asymmetric keys).
+pub const fn family_name(family: Family) -> &'static str {
+    match family {
+        Family::Hmac => "hmac",
+        Family::Rsa => "rsa",
+        Family::Ec => "ec",
+        Family::Ed => "okp",
+    }
+}
+
+/// The JSON object for one key.
+#[derive(Serialize)]
+struct KeyJson<'a> {
+    kind: &'static str,
+    label: &'a str,
+    source: &'a str,
+    family: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    short: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thumbprint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bytes: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weak: Option<WeakJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trailing_newline: Option<TrailingJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expect: Option<ExpectJson>,
+}
+
+#[derive(Serialize)]
+struct WeakJson {
+    reason: String,
+    placeholder: bool,
+    too_short_for: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TrailingJson<'a> {
+    ending: &'static str,
+    bytes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint_without: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExpectJson {
+    expected: String,
+    matched: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched_without_trailing_newline: Option<bool>,
+}
+
+/// One JSON line per key.
+pub fn json(report: &Report, out: &mut Vec<u8>) {
+    let expected = report.expected.as_ref().map(|e| e.shown());
+    for key in &report.keys {
+        let digests = key.digests.as_ref();
+        let view = KeyJson {
+            kind: "fingerprint",
+            label: &key.label,
+            source: &key.source,
+            family: family_name(key.family),
+            fingerprint: digests.map(|d| d.fingerprint.as_str()),
+            short: digests.map(|d| short(&d.fingerprint)),
+            thumbprint: digests.and_then(|d| d.thumbprint.as_deref()),
+            kid: key.kid.as_deref(),
+            bytes: key.strength.as_ref().map(|s| s.bytes),
+            weak: key.strength.as_ref().and_then(|s| {
+                Some(WeakJson {
+                    reason: s.reason()?,
+                    placeholder: s.placeholder,
+                    too_short_for: s.too_short_for.iter().map(|a| format!("{a:?}")).collect(),
+                })
+            }),
+            trailing_newline: key.trailing.map(|t| TrailingJson {
+                ending: t.ending.name(),
+                bytes: t.bytes,
+                fingerprint_without: digests.and_then(|d| d.without_trailing.as_deref()),
+            }),
+            expect: key.expect.map(|m| ExpectJson {
+                expected: expected.clone().unwrap_or_default(),
+                matched: m.matched,
+                matched_without_trailing_newline: m.matched_without_trailing,
+            }),
+        };
+        to_json_line(&view, out);
+        out.push(b'\n');
+    }
+}
+
+/// The human report: a block per key, a blank line between blocks.
+pub fn human(report: &Report, style: &Style) -> String {
+    let blocks: Vec<String> = report
+        .keys
+        .iter()
+        .map(|key| key_block(key, report.expected.as_ref(), style))
+        .collect();
+    blocks.join("\n")
+}
+
+fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> String {
+    let mut out = String::new();
+    let row = |out: &mut String, name: &str, value: &str| {
+        let _ = writeln!(
+            out,
+            "  {} {value}",
+            style.paint(Role::Dim, &format!("{name:<12}"))
+        );
+    };
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        style.paint(Role::Name, &escape(&key.label)),
+        style.paint(
+            Role::Dim,
+            &format!("{} from {}", kind(key), escape(&key.source))
+        )
+    );
+    if let Some(kid) = &key.kid {
+        row(&mut out, "kid", &escape(kid));
+    }
+    match &key.digests {
+        Some(Digests {
+            fingerprint,
+            thumbprint,
+            ..
+        }) => {
+            row(&mut out, "fingerprint", fingerprint);
+            row(&mut out, "short", short(fingerprint));
+            if let Some(thumbprint) = thumbprint {
+                row(
+                    &mut out,
+                    "thumbprint",
+                    &format!("{thumbprint} {}", style.paint(Role::Dim, "(RFC 7638)")),
+                );
+            }
+        }
+        None => row(
+            &mut out,
+            "fingerprint",
+            &style.paint(
+                Role::Dim,
+                "withheld while comparing (--show-actual prints it)",
+            ),
+        ),
+    }
+    if let Some(strength) = &key.strength {
+        row(&mut out, "length", &format!("{} bytes", strength.bytes));
+        row(&mut out, "strength", &strength_text(strength, style));
+    }
+    if let Some(trailing) = &key.trailing {
+        row(
+            &mut out,
+            "trailing",
+            &format!(
+                "{} the secret ends with {}, which is part of it and of its fingerprint; a \
+                 service that strips it signs with a different key",
+                style.paint(Role::Warn, "warning:"),
+                trailing.describe()
+            ),
+        );
+        if let Some(without) = key
+            .digests
+            .as_ref()
+            .and_then(|d| d.without_trailing.as_ref())
+        {
+            row(
+                &mut out,
+                "without it",
+                &format!(
+                    "{without} {}",
+                    style.paint(Role::Dim, &format!("(short {})", short(without)))
+                ),
+            );
+        }
+    }
+    if let Some(reason) = &key.unusable {
+        row(&mut out, "note", &escape(reason));
+    }
+    if let (Some(m), Some(expected)) = (key.expect, expected) {
+        let form = match expected.notation() {
+            Notation::Short => " (short form)",
+            Notation::Thumbprint => " (RFC 7638 thumbprint)",
+            Notation::Full => "",
+        };
+        row(&mut out, "expected", &format!("{}{form}", expected.shown()));
+        let verdict = if m.matched {
+            style.paint(Role::Good, "match")
+        } else if let (Some(true), Some(trailing)) = (m.matched_without_trailing, key.trailing) {
+            format!(
+                "{}: WITHOUT {} at its end the secret has the expected fingerprint: one side \
+                 keeps it, the other strips it",
+                style.paint(Role::Bad, "MISMATCH"),
+                trailing.describe()
+            )
+        } else {
+            format!(
+                "{}: not the expected key",
+                style.paint(Role::Bad, "MISMATCH")
+            )
+        };
+        row(&mut out, "result", &verdict);
+    }
+    out
+}
+
+fn kind(key: &KeyReport) -> String {
+    match (key.family, key.private) {
+        (Family::Hmac, _) => "HMAC secret".into(),
+        (family, true) => format!(
+            "{} (private; fingerprint of its public half)",
+            family.name()
+        ),
+        (family, false) => format!("{} (public)", family.name()),
+    }
+}
+
+fn strength_text(strength: &Strength, style: &Style) -> String {
+    let names = |algs: &[jsonwebtoken::Algorithm]| {
+        join_and(&algs.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>())
+    };
+    match strength.reason() {
+        None => format!(
+            "{} for {}",
+            style.paint(Role::Good, "ok"),
+            names(&strength.long_enough_for)
+        ),
+        Some(reason) if !strength.placeholder && !strength.long_enough_for.is_empty() => format!(
+            "{} {reason}; long enough for {}",
+            style.paint(Role::Warn, "weak:"),
+            names(&strength.long_enough_for)
+        ),
+        Some(reason) => format!("{} {reason}", style.paint(Role::Bad, "weak:")),
+    }
+}
