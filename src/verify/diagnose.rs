@@ -76,9 +76,10 @@ pub(super) fn diagnose(
                     ),
                 ));
                 next.get_or_insert(format!(
-                    "Re-mint so that `{}` signs it (`jwtctl mint --from <token>` with that \
-                     key's options) before `{}` is retired",
-                    first.key.label, key.label
+                    "Re-mint so that `{}` signs it before `{}` is retired: `jwtctl mint --from \
+                     <token>` with `{}`'s key option, and `--verify-with` / \
+                     `--verify-with-env` naming the key of `{}` so the old signature is checked",
+                    first.key.label, key.label, first.key.label, key.label
                 ));
             }
         }
@@ -106,9 +107,10 @@ pub(super) fn diagnose(
                     ));
                     key_time_findings(token, trials, &mut findings);
                     next.get_or_insert(format!(
-                        "Re-mint: {REMINT}. If the service regenerates its secret on every \
-                         rebuild, keep it in a secret store or a mounted file so tokens survive \
-                         deploys"
+                        "Re-mint: {REMINT} and `--unverified-source` (the old key is gone, so the \
+                         old signature cannot be checked; the audit log records that). If the \
+                         service regenerates its secret on every rebuild, keep it in a secret \
+                         store or a mounted file so tokens survive deploys"
                     ));
                 }
                 None => {}
