@@ -90,6 +90,7 @@ pub enum Command {
 /// EXAMPLES sections: one text, two places. Each block starts with an `Examples:` line.
 const ROOT_EXAMPLES: &str = "Examples:
   jwtctl decode \"$TOKEN\"       look inside a token without verifying it
+  jwtctl verify \"$TOKEN\"       check it with $JWT_SECRET (or --secret-file, --key, --jwks)
   jwtctl help decode           a command's options and examples
   jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl";
 
