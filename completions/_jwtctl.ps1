@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header, claims and time facts WITHOUT verifying it')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims with your keys; report every check, a verdict, why, and the next step')
             [CompletionResult]::new('fingerprint', 'fingerprint', [CompletionResultType]::ParameterValue, 'Print a secret''s or key''s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Issue a replacement token that reuses the old token''s user id, signed with the current key; an audit record is written before the token is printed')
@@ -42,6 +43,31 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge relative times at this instant (RFC 3339 or Unix seconds) instead of now')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--any-payload', '--any-payload', [CompletionResultType]::ParameterName, 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'jwtctl;verify' {
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Largest accepted token in bytes (suffixes K, M allowed)')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'HMAC secret from environment variable NAME')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'HMAC secret from a file, byte for byte (a trailing newline is part of it)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key file: PEM, DER, JWK or JWKS, detected by content')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWKS fetched once from an http(s) URL (identity-provider tokens)')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How HMAC secrets are encoded')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Pin every key to this algorithm (default: the key''s own `alg`, else its family)')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Expected issuer: the token''s `iss` must equal it')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Acceptable audience (repeatable): one of the token''s `aud` values must be one of them')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'A claim that must be present (repeatable, or comma-separated). `--require exp` makes expiry mandatory (by default `exp` is checked only when present)')
+            [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Expected header `typ` (compared ignoring case and an `application/` prefix)')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock-skew allowance for exp, nbf and iat: seconds or a duration (30, 2m); at most a year')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge times at this instant (RFC 3339 or Unix seconds) instead of now, e.g. the time of a logged request')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--any-payload', '--any-payload', [CompletionResultType]::ParameterName, 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'HMAC secret from stdin (only when the token is given as an argument)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
@@ -169,6 +195,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;help' {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Show a token''s header, claims and time facts WITHOUT verifying it')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token''s signature and claims with your keys; report every check, a verdict, why, and the next step')
             [CompletionResult]::new('fingerprint', 'fingerprint', [CompletionResultType]::ParameterValue, 'Print a secret''s or key''s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Issue a replacement token that reuses the old token''s user id, signed with the current key; an audit record is written before the token is printed')
@@ -177,6 +204,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;decode' {
+            break
+        }
+        'jwtctl;help;verify' {
             break
         }
         'jwtctl;help;fingerprint' {

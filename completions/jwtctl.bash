@@ -34,6 +34,9 @@ _jwtctl() {
             jwtctl,mint)
                 cmd="jwtctl__subcmd__mint"
                 ;;
+            jwtctl,verify)
+                cmd="jwtctl__subcmd__verify"
+                ;;
             jwtctl__subcmd__audit,help)
                 cmd="jwtctl__subcmd__audit__subcmd__help"
                 ;;
@@ -70,6 +73,9 @@ _jwtctl() {
             jwtctl__subcmd__help,mint)
                 cmd="jwtctl__subcmd__help__subcmd__mint"
                 ;;
+            jwtctl__subcmd__help,verify)
+                cmd="jwtctl__subcmd__help__subcmd__verify"
+                ;;
             jwtctl__subcmd__help__subcmd__audit,show)
                 cmd="jwtctl__subcmd__help__subcmd__audit__subcmd__show"
                 ;;
@@ -83,7 +89,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-q -h -V --color --json --quiet --help --version decode fingerprint completions mint audit help"
+            opts="-q -h -V --color --json --quiet --help --version decode verify fingerprint completions mint audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,7 +343,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help)
-            opts="decode fingerprint completions mint audit help"
+            opts="decode verify fingerprint completions mint audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,6 +468,20 @@ _jwtctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtctl__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtctl__subcmd__mint)
             opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -546,6 +566,80 @@ _jwtctl() {
                     return 0
                     ;;
                 --alg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__verify)
+            opts="-q -h --max-size --any-payload --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --iss --aud --require --typ --leeway --at --color --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-encoding)
+                    COMPREPLY=($(compgen -W "raw base64 base64url hex" -- "${cur}"))
+                    return 0
+                    ;;
+                --alg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iss)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --typ)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

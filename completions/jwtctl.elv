@@ -27,6 +27,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand decode 'Show a token''s header, claims and time facts WITHOUT verifying it'
+            cand verify 'Verify a token''s signature and claims with your keys; report every check, a verdict, why, and the next step'
             cand fingerprint 'Print a secret''s or key''s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)'
             cand completions 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
             cand mint 'Issue a replacement token that reuses the old token''s user id, signed with the current key; an audit record is written before the token is printed'
@@ -38,6 +39,30 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --at 'Judge relative times at this instant (RFC 3339 or Unix seconds) instead of now'
             cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --any-payload 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
+            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
+            cand -q 'Print nothing on stdout; the exit code is the answer'
+            cand --quiet 'Print nothing on stdout; the exit code is the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'jwtctl;verify'= {
+            cand --max-size 'Largest accepted token in bytes (suffixes K, M allowed)'
+            cand --secret-env 'HMAC secret from environment variable NAME'
+            cand --secret-file 'HMAC secret from a file, byte for byte (a trailing newline is part of it)'
+            cand --secret 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)'
+            cand --key 'Key file: PEM, DER, JWK or JWKS, detected by content'
+            cand --jwks 'JWKS fetched once from an http(s) URL (identity-provider tokens)'
+            cand --secret-encoding 'How HMAC secrets are encoded'
+            cand --alg 'Pin every key to this algorithm (default: the key''s own `alg`, else its family)'
+            cand --iss 'Expected issuer: the token''s `iss` must equal it'
+            cand --aud 'Acceptable audience (repeatable): one of the token''s `aud` values must be one of them'
+            cand --require 'A claim that must be present (repeatable, or comma-separated). `--require exp` makes expiry mandatory (by default `exp` is checked only when present)'
+            cand --typ 'Expected header `typ` (compared ignoring case and an `application/` prefix)'
+            cand --leeway 'Clock-skew allowance for exp, nbf and iat: seconds or a duration (30, 2m); at most a year'
+            cand --at 'Judge times at this instant (RFC 3339 or Unix seconds) instead of now, e.g. the time of a logged request'
+            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --any-payload 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
+            cand --secret-stdin 'HMAC secret from stdin (only when the token is given as an argument)'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
@@ -154,6 +179,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;help'= {
             cand decode 'Show a token''s header, claims and time facts WITHOUT verifying it'
+            cand verify 'Verify a token''s signature and claims with your keys; report every check, a verdict, why, and the next step'
             cand fingerprint 'Print a secret''s or key''s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)'
             cand completions 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
             cand mint 'Issue a replacement token that reuses the old token''s user id, signed with the current key; an audit record is written before the token is printed'
@@ -161,6 +187,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;help;decode'= {
+        }
+        &'jwtctl;help;verify'= {
         }
         &'jwtctl;help;fingerprint'= {
         }

@@ -32,6 +32,7 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -s q -l quiet -d 'Print noth
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Verify a token\'s signature and claims with your keys; report every check, a verdict, why, and the next step'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "fingerprint" -d 'Print a secret\'s or key\'s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "mint" -d 'Issue a replacement token that reuses the old token\'s user id, signed with the current key; an audit record is written before the token is printed'
@@ -46,6 +47,31 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l any-payload -d 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-size -d 'Largest accepted token in bytes (suffixes K, M allowed)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d 'HMAC secret from environment variable NAME' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
+base64\t'Standard base64 (surrounding whitespace ignored)'
+base64url\t'base64url (surrounding whitespace ignored)'
+hex\t'Hexadecimal (surrounding whitespace ignored)'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Pin every key to this algorithm (default: the key\'s own `alg`, else its family)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Expected issuer: the token\'s `iss` must equal it' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Acceptable audience (repeatable): one of the token\'s `aud` values must be one of them' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'A claim that must be present (repeatable, or comma-separated). `--require exp` makes expiry mandatory (by default `exp` is checked only when present)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l typ -d 'Expected header `typ` (compared ignoring case and an `application/` prefix)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Clock-skew allowance for exp, nbf and iat: seconds or a duration (30, 2m); at most a year' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l at -d 'Judge times at this instant (RFC 3339 or Unix seconds) instead of now, e.g. the time of a logged request' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-env -d 'HMAC secret from environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
@@ -139,11 +165,12 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_sub
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "show" -d 'List mint records (human table, or the stored JSON lines with --json)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Re-check every record\'s hash-chain link and sequence number; print the head hash'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions mint audit help" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions mint audit help" -f -a "fingerprint" -d 'Print a secret\'s or key\'s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions mint audit help" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions mint audit help" -f -a "mint" -d 'Issue a replacement token that reuses the old token\'s user id, signed with the current key; an audit record is written before the token is printed'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions mint audit help" -f -a "audit" -d 'Read and check the mint audit log'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode fingerprint completions mint audit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "verify" -d 'Verify a token\'s signature and claims with your keys; report every check, a verdict, why, and the next step'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "fingerprint" -d 'Print a secret\'s or key\'s fingerprint, or compare it with an expected one (exit 0 on match, 1 on mismatch: a container health check)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "completions" -d 'Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "mint" -d 'Issue a replacement token that reuses the old token\'s user id, signed with the current key; an audit record is written before the token is printed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "audit" -d 'Read and check the mint audit log'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "show" -d 'List mint records (human table, or the stored JSON lines with --json)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Re-check every record\'s hash-chain link and sequence number; print the head hash'

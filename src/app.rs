@@ -52,5 +52,6 @@ fn dispatch(
         Command::Completions(args) => cmd::completions::run(args, out),
         Command::Mint(args) => cmd::mint::run(args, ctx, output, stdin, out, err),
         Command::Audit(command) => cmd::audit::run(command, ctx, output, out),
+        Command::Verify(args) => cmd::verify::run(args, ctx, output, stdin, out, err),
     }
 }

@@ -51,6 +51,11 @@ pub enum Command {
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
 
+    /// Verify a token's signature and claims with your keys; report every check, a verdict,
+    /// why, and the next step.
+    #[command(after_help = VERIFY_EXAMPLES, after_long_help = verify_long_help())]
+    Verify(Box<VerifyArgs>),
+
     /// Print a secret's or key's fingerprint, or compare it with an expected one (exit 0 on
     /// match, 1 on mismatch: a container health check).
     ///
@@ -85,6 +90,7 @@ pub enum Command {
 /// EXAMPLES sections: one text, two places. Each block starts with an `Examples:` line.
 const ROOT_EXAMPLES: &str = "Examples:
   jwtctl decode \"$TOKEN\"       look inside a token without verifying it
+  jwtctl verify \"$TOKEN\"       check it with $JWT_SECRET (or --secret-file, --key, --jwks)
   jwtctl help decode           a command's options and examples
   jwtctl completions bash > ~/.local/share/bash-completion/completions/jwtctl";
 
@@ -200,6 +206,67 @@ impl KeyArgs {
             || !self.key.is_empty()
             || !self.jwks.is_empty()
     }
+}
+
+/// `jwtctl verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// Expected issuer: the token's `iss` must equal it.
+    #[arg(long, value_name = "ISSUER", help_heading = "Claims")]
+    pub iss: Option<String>,
+
+    /// Acceptable audience (repeatable): one of the token's `aud` values must be one of them.
+    #[arg(long, value_name = "AUDIENCE", help_heading = "Claims")]
+    pub aud: Vec<String>,
+
+    /// A claim that must be present (repeatable, or comma-separated). `--require exp` makes
+    /// expiry mandatory (by default `exp` is checked only when present).
+    #[arg(
+        long,
+        value_name = "CLAIM",
+        value_delimiter = ',',
+        help_heading = "Claims"
+    )]
+    pub require: Vec<String>,
+
+    /// Expected header `typ` (compared ignoring case and an `application/` prefix).
+    #[arg(long, value_name = "TYPE", help_heading = "Claims")]
+    pub typ: Option<String>,
+
+    /// Clock-skew allowance for exp, nbf and iat: seconds or a duration (30, 2m); at most a year.
+    #[arg(long, value_name = "SECONDS", default_value = "0", value_parser = parse_leeway, help_heading = "Claims")]
+    pub leeway: crate::verify::Leeway,
+
+    /// Judge times at this instant (RFC 3339 or Unix seconds) instead of now, e.g. the time of
+    /// a logged request.
+    #[arg(long, value_name = "TIME", value_parser = parse_at, help_heading = "Claims")]
+    pub at: Option<i64>,
+}
+
+const VERIFY_EXAMPLES: &str = "Examples:
+  # an HMAC secret from an environment variable
+  jwtctl verify --secret-env JWT_SECRET \"$T\"
+  # a key ring: the report says which key signed the token
+  jwtctl verify --secret-file current=/run/secrets/jwt --secret-file previous=old.key \"$T\"
+  # an identity provider's token, with issuer and audience as the service checks them
+  jwtctl verify --jwks https://idp.example/.well-known/jwks.json --iss https://idp.example/ --aud api \"$T\"
+  # as the service saw it at the time of a logged request, with its clock-skew allowance
+  jwtctl verify --at 2026-11-23T10:00:00Z --leeway 30 --secret-env JWT_SECRET \"$T\"
+  # one JSON line per token found in a log
+  grep -h 401 access.log | jwtctl verify --json --secret-env JWT_SECRET";
+
+fn verify_long_help() -> String {
+    format!("{VERIFY_EXAMPLES}\n\n{}", exit_help())
+}
+
+fn parse_leeway(text: &str) -> Result<crate::verify::Leeway, String> {
+    crate::verify::Leeway::parse(text)
 }
 
 const FINGERPRINT_EXAMPLES: &str = "Examples:

@@ -24,3 +24,4 @@ pub mod mint;
 pub mod render;
 pub mod time;
 pub mod token;
+pub mod verify;

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod fingerprint;
 pub mod mint;
 pub mod progress;
+pub mod verify;
 
 use crate::cli::TokenInput;
 use crate::context::Context;

@@ -5,6 +5,7 @@
 //! stdin, prompt, URL). The algorithm is always pinned by the key (or `--alg`), never by a
 //! token header.
 
+pub mod fetch;
 pub mod fingerprint;
 pub mod load;
 pub mod parse;
@@ -124,6 +125,17 @@ impl Key {
         }
         self.algorithms = vec![alg];
         Ok(())
+    }
+
+    /// Why this HMAC secret is weak for the algorithms it may be used with, if it is.
+    pub fn weakness(&self) -> Option<String> {
+        let secret = self.secret()?;
+        let hash_len = self
+            .algorithms
+            .iter()
+            .filter_map(|&alg| hmac_output_len(alg))
+            .min()?;
+        parse::weakness(secret.expose(), hash_len)
     }
 
     /// The HMAC secret, if this is a shared-secret key.

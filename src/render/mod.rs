@@ -6,3 +6,4 @@ pub mod fingerprint;
 pub mod mint;
 pub mod sanitize;
 pub mod style;
+pub mod verify;

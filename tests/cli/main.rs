@@ -10,3 +10,4 @@ mod help;
 mod mint;
 mod schema;
 mod support;
+mod verify;

@@ -1,0 +1,126 @@
+//! `jwtctl verify`: load the keys once, prepare them once, then run the pure core on every
+//! token and render its report.
+
+use super::{Output, TokenJob};
+use crate::cli::VerifyArgs;
+use crate::context::Context;
+use crate::error::Failure;
+use crate::exit::Exit;
+use crate::input;
+use crate::keys::fetch::HttpFetch;
+use crate::keys::load::{self, KeyRing, Stdin};
+use crate::keys::signature::Prepared;
+use crate::render;
+use crate::render::sanitize::escape;
+use crate::render::style::Role;
+use crate::token::{Malformed, Token};
+use crate::verify::{Facts, Policy, verify};
+use std::io::{Read, Write};
+
+/// The per-token work of `verify`: borrowed, prepared keys and the policy.
+pub struct Verify<'a> {
+    /// Keys in ring order, prepared once.
+    pub ring: &'a [Prepared<'a>],
+    /// What the operator asks of every token.
+    pub policy: Policy,
+    /// What is known about where the keys came from.
+    pub facts: Facts<'a>,
+}
+
+impl TokenJob for Verify<'_> {
+    fn token(&self, line: u64, token: &Token<'_>, output: &Output, out: &mut Vec<u8>) -> Exit {
+        let report = verify(token, self.ring, &self.policy, self.facts);
+        let exit = report.verdict.exit();
+        if output.quiet {
+            return exit;
+        }
+        if output.json {
+            render::verify::json(line, &report, self.policy.at, out);
+        } else {
+            render::verify::human(&report, self.policy.at, &output.style, out);
+        }
+        exit
+    }
+
+    fn malformed(&self, line: u64, error: &Malformed, output: &Output, out: &mut Vec<u8>) {
+        if output.json && !output.quiet {
+            render::decode::error_json(line, error, out);
+        }
+    }
+}
+
+/// Run `jwtctl verify`.
+pub fn run(
+    args: &VerifyArgs,
+    ctx: &Context,
+    output: Output,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    // Settle where tokens come from before asking for a key (a prompt must not come first).
+    let source = input::source(args.input.token.as_deref(), ctx.stdin_tty)?;
+    let keys = load::load(
+        &args.keys,
+        ctx,
+        Stdin {
+            reader: &mut *stdin,
+            carries_tokens: source == input::Source::Stdin,
+        },
+        &HttpFetch::new(),
+    )?;
+    if keys.is_empty() {
+        return Err(no_key().into());
+    }
+    if !output.quiet {
+        tell(&keys, &output, err);
+    }
+    let ring: Vec<Prepared<'_>> = keys.keys.iter().map(Prepared::new).collect();
+    let job = Verify {
+        ring: &ring,
+        policy: Policy {
+            iss: args.iss.clone(),
+            aud: args.aud.clone(),
+            require: args.require.clone(),
+            typ: args.typ.clone(),
+            leeway: args.leeway,
+            at: args.at.unwrap_or(ctx.now),
+        },
+        facts: Facts {
+            jwks_kids: keys.jwks_kids.as_deref(),
+        },
+    };
+    super::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
+}
+
+fn no_key() -> Failure {
+    Failure::key("no key to verify with")
+        .hint("name the secret's environment variable: --secret-env JWT_SECRET")
+        .hint("or a file holding it: --secret-file PATH (byte for byte)")
+        .hint("or a public key, JWK or JWKS file: --key PATH; an identity provider's JWKS: --jwks URL")
+        .hint("with no key option, $JWT_SECRET is used when set")
+}
+
+/// Notices about how the keys were obtained, and weak secrets, on stderr (never stdout).
+fn tell(keys: &KeyRing, output: &Output, err: &mut dyn Write) {
+    let style = &output.err_style;
+    for notice in &keys.notices {
+        let _ = writeln!(
+            err,
+            "jwtctl: {} {}",
+            style.paint(Role::Dim, "note:"),
+            escape(notice)
+        );
+    }
+    for key in &keys.keys {
+        if let Some(why) = key.weakness() {
+            let _ = writeln!(
+                err,
+                "jwtctl: {} secret `{}` is weak: {}",
+                style.paint(Role::Warn, "warning:"),
+                escape(&key.label),
+                escape(&why)
+            );
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Many tokens on stdin, and keys fetched from a JWKS URL.
+
+use super::{Session, VerifyLine, hs256, hs256_with};
+use crate::support::{AT_UNIX, LATER, b64};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+const SECRET: &[u8] = b"batch-test-secret-0c5e7a2b9d41f3";
+
+#[test]
+fn a_mixed_batch_reports_each_line_in_order_and_folds_the_exit_code() {
+    let mut s = Session::new();
+    let file = s.secret_file("jwt.key", SECRET);
+    let valid = hs256(SECRET, &format!(r#"{{"sub":"a","exp":{LATER}}}"#));
+    // Signed by another key and expired too: the signature verdict wins, both are reported.
+    let mismatched = hs256(
+        b"a-key-from-another-deploy-991",
+        &format!(r#"{{"sub":"b","exp":{}}}"#, AT_UNIX - 60),
+    );
+    let expired = hs256(SECRET, &format!(r#"{{"sub":"c","exp":{}}}"#, AT_UNIX - 60));
+    let input =
+        format!("{valid}\nAuthorization: Bearer {mismatched}\n{expired}\nnot-a-token\n{valid}\n");
+
+    let json = s
+        .verify(["--json", "--secret-file", &file])
+        .stdin(input.clone())
+        .run();
+    // Most severe outcome wins: malformed (4) > mismatch (1) > claims (3) > ok (0).
+    assert_eq!(json.code, 4, "{json}");
+    let lines = json.lines();
+    let summary: Vec<(u64, &str)> = lines
+        .iter()
+        .map(|l| match l {
+            VerifyLine::Verified(v) => (v.line, v.verdict.as_str()),
+            VerifyLine::Error(e) => (e.line, e.error.class.as_str()),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, "valid"),
+            (2, "mismatch"),
+            (3, "claims_rejected"),
+            (4, "malformed"),
+            (5, "valid")
+        ]
+    );
+    assert_eq!(lines[1].verified().codes(), ["key_changed", "expired"]);
+    assert_eq!(lines[2].verified().codes(), ["expired"]);
+
+    let human = s.verify(["--secret-file", &file]).stdin(input).run();
+    assert_eq!(human.code, 4, "{human}");
+    let headings: Vec<&str> = human
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("── line"))
+        .collect();
+    assert_eq!(headings.len(), 5, "{human}");
+    let verdicts: Vec<&str> = human
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("Verdict: "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["VALID", "MISMATCH", "CLAIMS REJECTED", "VALID"]);
+    assert!(human.stderr.contains("line 4:"), "{human}");
+
+    // Without the malformed line the fold is mismatch; without that, claims rejected.
+    let run = s
+        .verify(["-q", "--secret-file", &file])
+        .stdin(format!("{valid}\n{expired}\n{mismatched}\n"))
+        .run();
+    assert_eq!(run.code, 1, "{run}");
+    let run = s
+        .verify(["-q", "--secret-file", &file])
+        .stdin(format!("{expired}\n{valid}\n"))
+        .run();
+    assert_eq!(run.code, 3, "{run}");
+}
+
+#[test]
+fn a_large_batch_keeps_order_across_threads() {
+    let mut s = Session::new();
+    let file = s.secret_file("jwt.key", SECRET);
+    let n = 3_000;
+    let input: String = (0..n)
+        .map(|i| {
+            if i % 7 == 3 {
+                hs256(b"a-key-from-another-deploy-991", &format!(r#"{{"n":{i}}}"#)) + "\n"
+            } else {
+                hs256(SECRET, &format!(r#"{{"n":{i}}}"#)) + "\n"
+            }
+        })
+        .collect();
+    let run = s
+        .verify(["--json", "--secret-file", &file])
+        .stdin(input)
+        .run();
+    assert_eq!(run.code, 1);
+    let lines = run.lines();
+    assert_eq!(lines.len(), n);
+    for (i, line) in lines.iter().enumerate() {
+        let v = line.verified();
+        assert_eq!(v.line, i as u64 + 1);
+        let expected = if i % 7 == 3 { "mismatch" } else { "valid" };
+        assert_eq!(v.verdict, expected, "line {}", i + 1);
+    }
+}
+
+/// Serve `body` as JSON to exactly one connection on 127.0.0.1, then stop listening.
+fn serve_once(body: String) -> (String, std::thread::JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/.well-known/jwks.json",
+        listener.local_addr().unwrap()
+    );
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => request.extend_from_slice(&buf[..n]),
+            }
+        }
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(response.as_bytes()).unwrap();
+        drop(listener); // a second fetch would be refused
+        1
+    });
+    (url, server)
+}
+
+#[test]
+fn keys_from_a_jwks_url_fetched_once_per_run() {
+    let mut s = Session::new();
+    let current = s.secret(b"idp-current-signing-key-6f1e0b2c");
+    let next = s.secret(b"idp-next-signing-key-a83d4c9e7711");
+    let retired = s.secret(b"idp-retired-signing-key-55c0e2d9f4");
+    let jwks = format!(
+        r#"{{"keys":[{{"kty":"oct","kid":"k1","k":"{}"}},{{"kty":"oct","kid":"k2","k":"{}"}}]}}"#,
+        b64(&current),
+        b64(&next)
+    );
+    let (url, server) = serve_once(jwks);
+    let token = |kid: &str, secret: &[u8]| {
+        hs256_with(
+            secret,
+            &format!(r#"{{"alg":"HS256","kid":"{kid}"}}"#),
+            r#"{"sub":"user-42"}"#,
+        )
+    };
+    // Three tokens, one server connection: the set is fetched once for the whole batch.
+    let input = format!(
+        "{}\n{}\n{}\n",
+        token("k1", &current),
+        token("k2", &next),
+        token("k0", &retired)
+    );
+    let run = s
+        .verify(["--json", "--jwks", &format!("idp={url}")])
+        .stdin(input)
+        .run();
+    assert_eq!(server.join().unwrap(), 1);
+    assert_eq!(run.code, 1, "{run}");
+    let lines = run.lines();
+    let labels: Vec<Option<&str>> = lines
+        .iter()
+        .map(|l| l.verified().matched_key.as_ref().map(|k| k.label.as_str()))
+        .collect();
+    assert_eq!(labels, [Some("idp#k1"), Some("idp#k2"), None]);
+    let third = lines[2].verified();
+    assert_eq!(third.codes()[0], "kid_not_found");
+    assert!(third.finding("kid_not_found").contains("`k1`, `k2`"));
+}
+
+#[test]
+fn an_unreachable_jwks_is_an_io_error() {
+    let mut s = Session::new();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = s
+        .verify([
+            "--jwks",
+            &format!("http://127.0.0.1:{port}/jwks.json"),
+            "x.y.z",
+        ])
+        .run();
+    assert_eq!(run.code, 7, "{run}");
+    assert!(run.stderr.contains("cannot fetch the JWKS"), "{run}");
+    let run = s.verify(["--jwks", "ftp://example/jwks", "x.y.z"]).run();
+    assert_eq!(run.code, 2, "{run}");
+}
