@@ -7,6 +7,7 @@ mod errors;
 mod fingerprint;
 mod generated;
 mod help;
+mod hostile;
 mod mint;
 mod schema;
 mod support;
