@@ -273,7 +273,7 @@ fn catalogue() -> Vec<Row> {
         ),
         row(
             "C1 control (CSI) in kid",
-            signed(&format!("{{\"alg\":\"HS256\",\"kid\":\"k\u{9b}31m\"}}"), &c),
+            signed("{\"alg\":\"HS256\",\"kid\":\"k\u{9b}31m\"}", &c),
             0,
             0,
         ),
