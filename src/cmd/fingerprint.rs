@@ -7,23 +7,12 @@ use crate::cli::FingerprintArgs;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::fingerprint::{self, Expected, Options};
-use crate::keys::load::{self, Fetch, Stdin};
+use crate::keys::fetch::HttpFetch;
+use crate::keys::load::{self, Stdin};
 use crate::render;
 use crate::render::sanitize::escape;
 use crate::render::style::Role;
 use std::io::{Read, Write};
-
-/// `--jwks URL` until a network fetcher is shared by the key-loading commands.
-struct NoFetch;
-
-impl Fetch for NoFetch {
-    fn get(&self, url: &str) -> Result<Vec<u8>, String> {
-        Err(format!(
-            "fetching {url} is not supported by `fingerprint` yet: download the JWKS and pass it \
-             with --key"
-        ))
-    }
-}
 
 /// Run `jwtctl fingerprint`.
 pub fn run(
@@ -45,7 +34,7 @@ pub fn run(
         reader: stdin,
         carries_tokens: false,
     };
-    let ring = load::load(&args.keys, ctx, stdin, &NoFetch)?;
+    let ring = load::load(&args.keys, ctx, stdin, &HttpFetch::new())?;
     if !output.quiet {
         for notice in &ring.notices {
             let label = output.err_style.paint(Role::Warn, "note:");

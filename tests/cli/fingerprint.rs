@@ -877,3 +877,22 @@ fn help_shows_the_health_check_example() {
         assert!(stdout.contains(needle), "{needle:?}:\n{stdout}");
     }
 }
+
+#[test]
+fn a_jwks_url_is_fetched_once_and_fingerprinted_per_kid() {
+    // An identity provider's signing keys, by URL, served once by this test on 127.0.0.1.
+    let body = format!(r#"{{"keys":[{}]}}"#, RFC7638_JWK);
+    let (url, server) = crate::support::serve_once(body);
+    let out = run(
+        &["fingerprint", "--json", "--jwks", &format!("idp={url}")],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(server.join().unwrap(), 1, "fetched exactly once");
+    let line = one(&out);
+    assert_eq!(line.kid.as_deref(), Some("2011-04-29"));
+    assert_eq!(
+        line.thumbprint.as_deref(),
+        Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+    );
+}

@@ -1,10 +1,8 @@
 //! Many tokens on stdin, and keys fetched from a JWKS URL.
 
 use super::{Session, VerifyLine, hs256, hs256_with};
-use crate::support::{AT_UNIX, LATER, b64};
-use std::io::{Read, Write};
+use crate::support::{AT_UNIX, LATER, b64, serve_once};
 use std::net::TcpListener;
-use std::time::Duration;
 
 const SECRET: &[u8] = b"batch-test-secret-0c5e7a2b9d41f3";
 
@@ -106,38 +104,6 @@ fn a_large_batch_keeps_order_across_threads() {
         let expected = if i % 7 == 3 { "mismatch" } else { "valid" };
         assert_eq!(v.verdict, expected, "line {}", i + 1);
     }
-}
-
-/// Serve `body` as JSON to exactly one connection on 127.0.0.1, then stop listening.
-fn serve_once(body: String) -> (String, std::thread::JoinHandle<usize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://{}/.well-known/jwks.json",
-        listener.local_addr().unwrap()
-    );
-    let server = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            match stream.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
-        }
-        let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(response.as_bytes()).unwrap();
-        drop(listener); // a second fetch would be refused
-        1
-    });
-    (url, server)
 }
 
 #[test]
