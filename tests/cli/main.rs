@@ -9,6 +9,7 @@ mod generated;
 mod help;
 mod hostile;
 mod mint;
+mod properties;
 mod readme;
 mod schema;
 mod support;
