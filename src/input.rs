@@ -121,45 +121,51 @@ pub fn run_lines(
         err_buf: Vec::new(),
         pool: Vec::new(),
     };
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+    // `buf[..filled]` holds unprocessed input (at most one partial line between reads). The
+    // buffer is zero-filled only when it grows, not on every read.
+    let mut buf: Vec<u8> = vec![0; CHUNK];
+    let mut filled = 0;
     let mut deferred_first = true; // hold the first line until we know whether more follow
     loop {
-        let start = buf.len();
-        buf.resize(start + CHUNK, 0);
+        if buf.len() < filled + CHUNK {
+            buf.resize(filled + CHUNK, 0);
+        }
         let n = loop {
-            match reader.read(&mut buf[start..]) {
+            match reader.read(&mut buf[filled..filled + CHUNK]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
         };
-        buf.truncate(start + n);
+        filled += n;
         let eof = n == 0;
         if deferred_first {
-            let lines = buf.iter().filter(|&&b| b == b'\n').count();
-            let more_after_first = lines > 1 || (lines == 1 && !buf.ends_with(b"\n"));
-            if !eof && !more_after_first && buf.len() <= max_line {
+            let data = &buf[..filled];
+            let lines = memchr::memchr_iter(b'\n', data).count();
+            let more_after_first = lines > 1 || (lines == 1 && !data.ends_with(b"\n"));
+            if !eof && !more_after_first && filled <= max_line {
                 continue; // need more input to know if this is a batch
             }
             driver.batch = more_after_first;
             deferred_first = false;
         }
-        let consumed = driver.complete_lines(&buf, eof, out, err)?;
-        buf.drain(..consumed);
+        let consumed = driver.complete_lines(&buf[..filled], eof, out, err)?;
+        buf.copy_within(consumed..filled, 0);
+        filled -= consumed;
         driver.flush(out, err)?;
         job.progress(driver.next_number - 1);
         if eof {
             return Ok((driver.exit, driver.next_number - 1));
         }
-        if buf.len() > driver.max_line {
+        if filled > driver.max_line {
             // A line longer than the limit with no end in sight: report it once, then drop
             // its bytes until its newline instead of buffering them.
             if !driver.skipping {
-                driver.oversized(&buf);
+                driver.oversized(&buf[..filled]);
                 driver.skipping = true;
                 driver.flush(out, err)?;
             }
-            buf.clear();
+            filled = 0;
         }
     }
 }
