@@ -143,12 +143,13 @@ mod tests {
     }
 
     #[test]
-    fn jwks_url_is_not_fetched() {
+    fn an_unreachable_jwks_url_is_an_io_error() {
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
         let (exit, _, err) = run(
             &Context::fixed(0),
-            &["fingerprint", "--jwks", "https://idp.example/jwks"],
+            &["fingerprint", "--jwks", "http://127.0.0.1:9/jwks.json"],
         );
         assert_eq!(exit, Exit::Io);
-        assert!(err.contains("--key"), "{err}");
+        assert!(err.contains("127.0.0.1:9"), "{err}");
     }
 }
