@@ -1,5 +1,6 @@
 //! Rendering `decode` results: human text and the JSON Lines schema.
 
+use super::indent;
 use super::sanitize::{escape, escape_bytes, to_json_line, to_json_pretty};
 use super::style::{Role, Style};
 use crate::exit::Exit;
@@ -62,13 +63,6 @@ pub fn human(token: &Token<'_>, inspection: &Inspection, style: &Style) -> Strin
         }
     }
     out
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn alg_text(header: &Map<String, Value>) -> String {

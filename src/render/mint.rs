@@ -1,5 +1,6 @@
 //! Rendering `mint` results: the token line, the JSON Lines schema, the confirmation summary.
 
+use super::indent;
 use super::sanitize::{escape, to_json_line, to_json_pretty};
 use super::style::{Role, Style};
 use crate::exit::Exit;
@@ -148,13 +149,6 @@ pub fn summary(s: &Summary<'_>, style: &Style) -> String {
     let _ = writeln!(out, "{}", style.paint(Role::Heading, "New claims"));
     let _ = writeln!(out, "{}", indent(&to_json_pretty(s.claims)));
     out
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

@@ -7,3 +7,11 @@ pub mod mint;
 pub mod sanitize;
 pub mod style;
 pub mod verify;
+
+/// Indent every line of `text` by two spaces (for JSON shown inside a human report).
+pub fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
