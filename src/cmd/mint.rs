@@ -529,7 +529,7 @@ impl Minter<'_> {
             .and_then(|t| token::parse(t, &self.read))
             .map_err(|e| LineFailure::malformed(&e))?;
         let trust = self.check_source(&token)?;
-        let Some(claims) = token.claims() else {
+        let Some(claims) = token.claim_set() else {
             unreachable!("the reader only accepts claim sets here");
         };
         let old = Old {
@@ -542,7 +542,7 @@ impl Minter<'_> {
             mint::seal(&draft, self.recipe.alg, &self.key).map_err(|e| LineFailure::mint(&e))?;
         Ok(Minted {
             old_compact: Some(token.compact),
-            old_claims: self.summarize.then(|| claims.clone()),
+            old_claims: self.summarize.then(|| claims.map().clone()),
             draft,
             sealed,
             trust,
