@@ -345,6 +345,15 @@ fn write_str(text: &str, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, text);
 }
 
+/// A digest already checked to be `sha256:<64 lowercase hex>` (by [`MintFacts::validate`], or
+/// built by [`Tagged`]): nothing in it needs escaping.
+fn write_digest(digest: &str, out: &mut Vec<u8>) {
+    debug_assert!(check_digest("digest", digest).is_ok(), "{digest:?}");
+    out.push(b'"');
+    out.extend_from_slice(digest.as_bytes());
+    out.push(b'"');
+}
+
 fn write_opt_str(text: Option<&str>, out: &mut Vec<u8>) {
     match text {
         Some(text) => write_str(text, out),
@@ -410,11 +419,14 @@ fn write_own(own: &Own<'_>, out: &mut Vec<u8>) {
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"old_token_sha256\":");
-    write_opt_str(own.old_token_sha256, out);
+    match own.old_token_sha256 {
+        Some(digest) => write_digest(digest, out),
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\"new_token_sha256\":");
-    write_str(own.new_token_sha256, out);
+    write_digest(own.new_token_sha256, out);
     out.extend_from_slice(b",\"new_payload_sha256\":");
-    write_str(own.new_payload_sha256, out);
+    write_digest(own.new_payload_sha256, out);
     out.extend_from_slice(b",\"old_token_prefix\":");
     write_opt_str(own.old_token_prefix, out);
     out.extend_from_slice(b",\"new_token_prefix\":");
