@@ -6,12 +6,35 @@ use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::Path;
 
 use super::AuditError;
-use super::record::{GENESIS, MAX_LINE_BYTES, MintFacts, Record, parse_line, sha256_tagged};
+use super::record::{Body, MAX_LINE_BYTES, MintFacts, Record, Tagged, parse_line, write_line};
+#[cfg(test)]
+use super::record::{GENESIS, sha256_tagged};
 
 /// How many bytes are read per step while looking backwards for the start of the last line.
 const TAIL_CHUNK: u64 = 4096;
 
 /// Appends one record per element of `facts`, as one batch, and returns the records written.
+///
+/// Each record is checked as the verifier would check it before anything is written. A batch
+/// mint uses [`append_bodies`] instead, which skips the [`MintFacts`] and the returned
+/// [`Record`]s.
+pub fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditError> {
+    let bodies = facts
+        .iter()
+        .enumerate()
+        .map(|(index, facts)| {
+            Body::from_facts(facts).map_err(|detail| AuditError::InvalidRecord { index, detail })
+        })
+        .collect::<Result<Vec<Body>, AuditError>>()?;
+    let mut records = Vec::with_capacity(facts.len());
+    append_with(path, &bodies, |index, seq, prev| {
+        records.push(Record::new(seq, &facts[index], prev.as_str().to_owned()));
+    })?;
+    Ok(records)
+}
+
+/// Appends one record per body, as one batch, and returns the sequence number of the first
+/// (the others follow it consecutively).
 ///
 /// The log file is created (mode 0600, in a directory created with mode 0700) when missing, and is
 /// never truncated or followed through a symbolic link. The whole batch happens under an exclusive
@@ -22,17 +45,26 @@ const TAIL_CHUNK: u64 = 4096;
 /// not a valid record, nothing is written and the error tells the operator to run
 /// `jwtctl audit verify`. A record the verifier would reject is never written either.
 /// An empty batch writes nothing, but still creates the log and checks its tail.
-pub fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditError> {
+pub fn append_bodies<B: AsRef<Body>>(path: &Path, bodies: &[B]) -> Result<u64, AuditError> {
+    append_with(path, bodies, |_, _, _| {})
+}
+
+/// [`append_bodies`], calling `each(index, seq, prev)` for every record built.
+fn append_with<B: AsRef<Body>>(
+    path: &Path,
+    bodies: &[B],
+    each: impl FnMut(usize, u64, &Tagged),
+) -> Result<u64, AuditError> {
     let mut file = open_log(path)?;
     file.lock().map_err(|e| AuditError::io("lock", path, e))?;
     let tail = read_tail(&file, path)?;
-    let (records, bytes) = build_batch(&tail, facts)?;
+    let bytes = build_batch(&tail, bodies, each)?;
     file.write_all(&bytes)
         .map_err(|e| AuditError::io("write to", path, e))?;
     file.sync_data()
         .map_err(|e| AuditError::io("sync", path, e))?;
     // Dropping `file` closes it, which releases the lock.
-    Ok(records)
+    Ok(tail.seq + 1)
 }
 
 /// Opens the log for reading and appending, creating it and its directory when missing.
@@ -89,7 +121,7 @@ fn create_parent(path: &Path) -> Result<(), AuditError> {
 /// Where the chain currently ends.
 struct Tail {
     seq: u64,
-    hash: String,
+    hash: Tagged,
 }
 
 /// Finds the last record (reading backwards from the end) and hashes its line.
@@ -101,7 +133,7 @@ fn read_tail(file: &File, path: &Path) -> Result<Tail, AuditError> {
     if len == 0 {
         return Ok(Tail {
             seq: 0,
-            hash: GENESIS.to_string(),
+            hash: Tagged::genesis(),
         });
     }
     let corrupt = |detail: String| AuditError::CorruptTail {
@@ -126,7 +158,7 @@ fn read_tail(file: &File, path: &Path) -> Result<Tail, AuditError> {
         parse_line(&line).map_err(|fault| corrupt(format!("its last line {}", fault.message())))?;
     Ok(Tail {
         seq: record.seq,
-        hash: sha256_tagged(&line),
+        hash: Tagged::of(&line),
     })
 }
 
@@ -155,30 +187,47 @@ fn read_at(file: &File, offset: u64, len: u64) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Builds the batch's records and their bytes, checking each line as the verifier would.
-fn build_batch(tail: &Tail, facts: &[MintFacts]) -> Result<(Vec<Record>, Vec<u8>), AuditError> {
-    let mut records = Vec::with_capacity(facts.len());
-    let mut bytes = Vec::new();
-    let (mut seq, mut prev) = (tail.seq, tail.hash.clone());
-    for (index, facts) in facts.iter().enumerate() {
+/// Builds the batch's lines: `seq` and `prev` around each body, then the hash for the next.
+///
+/// The bodies are canonical by construction ([`Body`] is only built by the canonical writer,
+/// which tests pin to the verifier's form), so a release build does not parse every line back;
+/// a debug build does, so every test run still checks each line written.
+fn build_batch<B: AsRef<Body>>(
+    tail: &Tail,
+    bodies: &[B],
+    mut each: impl FnMut(usize, u64, &Tagged),
+) -> Result<Vec<u8>, AuditError> {
+    // `{"v":1,"seq":<20 digits>,` + `,"prev":"sha256:<64>"}` + newline.
+    const FRAME: usize = 34 + 82 + 1;
+    let total = bodies
+        .iter()
+        .map(|b| b.as_ref().as_bytes().len() + FRAME)
+        .sum();
+    let mut bytes = Vec::with_capacity(total);
+    let (mut seq, mut prev) = (tail.seq, tail.hash);
+    for (index, body) in bodies.iter().enumerate() {
         let invalid = |detail: String| AuditError::InvalidRecord { index, detail };
         seq = seq
             .checked_add(1)
             .ok_or_else(|| invalid("the sequence number would overflow".into()))?;
-        let record = Record::new(seq, facts, prev);
-        let line = record.to_line().map_err(invalid)?;
+        each(index, seq, &prev);
+        let start = bytes.len();
+        write_line(seq, body.as_ref(), &prev, &mut bytes);
+        let line = &bytes[start..];
         if line.len() > MAX_LINE_BYTES {
             return Err(invalid(format!(
                 "the line would exceed {MAX_LINE_BYTES} bytes"
             )));
         }
-        parse_line(&line).map_err(|fault| invalid(fault.message()))?;
-        prev = sha256_tagged(&line);
-        bytes.extend_from_slice(&line);
+        debug_assert!(
+            parse_line(line).is_ok_and(|r| r.seq == seq && r.prev == prev.as_str()),
+            "the writer produced a line the verifier rejects: {:?}",
+            parse_line(line).map_err(|fault| fault.message()),
+        );
+        prev = Tagged::of(line);
         bytes.push(b'\n');
-        records.push(record);
     }
-    Ok((records, bytes))
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -19,10 +19,10 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use append::append;
+pub use append::{append, append_bodies};
 pub use record::{
-    FORMAT_VERSION, GENESIS, MAX_LINE_BYTES, MAX_PREFIX_CHARS, MintFacts, Record, sha256_tagged,
-    token_prefix,
+    Body, FORMAT_VERSION, GENESIS, MAX_LINE_BYTES, MAX_PREFIX_CHARS, MintFacts, Record, RunFacts,
+    TokenFacts, sha256_tagged, token_prefix,
 };
 pub use show::{Filter, show};
 pub use verify::{Break, BreakKind, ChainReport, verify};

@@ -1,9 +1,13 @@
 //! The audit record: what one mint leaves behind, and its one canonical line form.
 //!
 //! A record is written as one line of JSON with a fixed field order. Reading is strict: a line is
-//! a valid record only if parsing it and writing it back gives the very same bytes. The writer
-//! runs the same check on every line before it is appended, so the writer and the verifier can
-//! never disagree about what a valid line is.
+//! a valid record only if parsing it and writing it back (with `serde`) gives the very same bytes.
+//!
+//! The appender does not go through `serde`: it writes lines from pre-rendered parts ([`RunFacts`],
+//! [`Body`], [`write_line`]) so a batch of records costs little more than hashing them. That
+//! writer is pinned to the canonical form by tests (a property test compares it byte for byte
+//! with `serde`'s output and runs every line through the verifier's [`parse_line`]), and in
+//! debug builds the appender still parses back every line it writes.
 
 use std::collections::BTreeMap;
 
@@ -91,17 +95,45 @@ pub struct Record {
 
 /// `sha256:` followed by the lowercase hex SHA-256 of `bytes`.
 pub fn sha256_tagged(bytes: &[u8]) -> String {
-    // A table instead of `write!("{:02x}")`: a batch mint hashes four times per token, and
-    // the formatting machinery cost more than the hashing.
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for byte in digest {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    Tagged::of(bytes).as_str().to_owned()
+}
+
+/// `sha256:<64 lowercase hex>` on the stack: a batch mint hashes four times per token, and
+/// neither a heap string nor the formatting machinery should cost more than the hashing.
+#[derive(Clone, Copy)]
+pub(crate) struct Tagged([u8; TAGGED_LEN]);
+
+/// Length of `sha256:<64 hex>`.
+const TAGGED_LEN: usize = 7 + 64;
+
+impl Tagged {
+    pub(crate) fn of(bytes: &[u8]) -> Tagged {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let digest = Sha256::digest(bytes);
+        let mut out = [0u8; TAGGED_LEN];
+        out[..7].copy_from_slice(b"sha256:");
+        for (pair, byte) in out[7..].chunks_exact_mut(2).zip(digest) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 0x0f)];
+        }
+        Tagged(out)
     }
-    out
+
+    /// [`GENESIS`], the `prev` of the first record.
+    pub(crate) fn genesis() -> Tagged {
+        let mut out = [b'0'; TAGGED_LEN];
+        out[..7].copy_from_slice(b"sha256:");
+        Tagged(out)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Built from ASCII only.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// The first [`MAX_PREFIX_CHARS`] characters of a token: enough for a human to recognise it,
@@ -169,6 +201,241 @@ impl Record {
         check_digest("prev", &self.prev)?;
         self.facts.validate()
     }
+}
+
+/// What every record of one run shares (`time` through `key_fingerprint`), rendered once.
+///
+/// A batch mint builds each record's [`Body`] from this and the token's own [`TokenFacts`] on
+/// the thread that minted the token, so that the part done under the log's lock is only
+/// `seq`, `prev`, one hash and the write.
+#[derive(Debug, Clone)]
+pub struct RunFacts {
+    shared: Vec<u8>,
+}
+
+impl RunFacts {
+    /// Renders the shared members of `template`; its per-token members are ignored. Fails when
+    /// its `key_fingerprint` is not `sha256:<64 lowercase hex>`.
+    pub fn new(template: &MintFacts) -> Result<RunFacts, String> {
+        check_digest("key_fingerprint", &template.key_fingerprint)?;
+        let mut shared = Vec::with_capacity(256);
+        write_shared(template, &mut shared);
+        Ok(RunFacts { shared })
+    }
+
+    /// The record body of one mint of this run. Digests and prefixes are computed here from
+    /// the tokens, so they are valid by construction.
+    pub fn body(&self, token: &TokenFacts<'_>) -> Body {
+        let old_token_sha256 = token.old_token.map(|t| Tagged::of(t.as_bytes()));
+        let new_token_sha256 = Tagged::of(token.new_token.as_bytes());
+        let new_payload_sha256 = Tagged::of(token.new_payload);
+        let mut out = Vec::with_capacity(self.shared.len() + 512);
+        out.extend_from_slice(&self.shared);
+        write_own(
+            &Own {
+                id_claim: token.id_claim,
+                user_id: token.user_id,
+                old_jti: token.old_jti,
+                new_jti: token.new_jti,
+                new_exp: token.new_exp,
+                old_token_sha256: old_token_sha256.as_ref().map(Tagged::as_str),
+                new_token_sha256: new_token_sha256.as_str(),
+                new_payload_sha256: new_payload_sha256.as_str(),
+                old_token_prefix: token.old_token.map(prefix_of),
+                new_token_prefix: prefix_of(token.new_token),
+                source_verified: token.source_verified,
+            },
+            &mut out,
+        );
+        Body(out)
+    }
+}
+
+/// What one mint contributes to its record, borrowed from the mint itself. The tokens are
+/// only hashed and cut to a prefix: never stored.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenFacts<'a> {
+    /// The claim that carries the user id.
+    pub id_claim: &'a str,
+    /// The user id.
+    pub user_id: &'a serde_json::Value,
+    /// `jti` of the old token, if any.
+    pub old_jti: Option<&'a str>,
+    /// `jti` of the new token, if any.
+    pub new_jti: Option<&'a str>,
+    /// `exp` of the new token.
+    pub new_exp: Option<i64>,
+    /// The old token (compact form), if minted from one.
+    pub old_token: Option<&'a str>,
+    /// The new token (compact form).
+    pub new_token: &'a str,
+    /// The new token's payload JSON bytes.
+    pub new_payload: &'a [u8],
+    /// Whether the old token's signature was verified.
+    pub source_verified: bool,
+}
+
+/// A record's members from `time` through `source_verified`, in canonical form: everything of
+/// its line except `v`, `seq` and `prev`, which [`append_bodies`](super::append_bodies) adds
+/// under the lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body(Vec<u8>);
+
+impl Body {
+    /// The body of a record with `facts`, after checking them as the verifier would.
+    pub fn from_facts(facts: &MintFacts) -> Result<Body, String> {
+        facts.validate()?;
+        let mut out = Vec::with_capacity(768);
+        write_shared(facts, &mut out);
+        write_own(
+            &Own {
+                id_claim: &facts.id_claim,
+                user_id: &facts.user_id,
+                old_jti: facts.old_jti.as_deref(),
+                new_jti: facts.new_jti.as_deref(),
+                new_exp: facts.new_exp,
+                old_token_sha256: facts.old_token_sha256.as_deref(),
+                new_token_sha256: &facts.new_token_sha256,
+                new_payload_sha256: &facts.new_payload_sha256,
+                old_token_prefix: facts.old_token_prefix.as_deref(),
+                new_token_prefix: &facts.new_token_prefix,
+                source_verified: facts.source_verified,
+            },
+            &mut out,
+        );
+        Ok(Body(out))
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<Body> for Body {
+    fn as_ref(&self) -> &Body {
+        self
+    }
+}
+
+/// Writes a complete line: `{"v":1,"seq":N,` + body + `,"prev":"…"}`.
+pub(crate) fn write_line(seq: u64, body: &Body, prev: &Tagged, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"v\":");
+    out.extend_from_slice(itoa::Buffer::new().format(FORMAT_VERSION).as_bytes());
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(body.as_bytes());
+    out.extend_from_slice(b",\"prev\":\"");
+    out.extend_from_slice(prev.as_bytes());
+    out.extend_from_slice(b"\"}");
+}
+
+/// The first [`MAX_PREFIX_CHARS`] characters of `token`, borrowed.
+fn prefix_of(token: &str) -> &str {
+    let end = token
+        .char_indices()
+        .nth(MAX_PREFIX_CHARS)
+        .map_or(token.len(), |(i, _)| i);
+    &token[..end]
+}
+
+/// A JSON string, escaped exactly as `serde_json` escapes it (the canonical form).
+fn write_str(text: &str, out: &mut Vec<u8>) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+/// A digest already checked to be `sha256:<64 lowercase hex>` (by [`MintFacts::validate`], or
+/// built by [`Tagged`]): nothing in it needs escaping.
+fn write_digest(digest: &str, out: &mut Vec<u8>) {
+    debug_assert!(check_digest("digest", digest).is_ok(), "{digest:?}");
+    out.push(b'"');
+    out.extend_from_slice(digest.as_bytes());
+    out.push(b'"');
+}
+
+fn write_opt_str(text: Option<&str>, out: &mut Vec<u8>) {
+    match text {
+        Some(text) => write_str(text, out),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// `"time":…` through `"key_fingerprint":…`, as `serde_json` writes them in a [`Record`].
+fn write_shared(facts: &MintFacts, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"\"time\":");
+    write_str(
+        &facts
+            .time
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        out,
+    );
+    out.extend_from_slice(b",\"operator\":");
+    write_str(&facts.operator, out);
+    out.extend_from_slice(b",\"host\":");
+    write_str(&facts.host, out);
+    if !facts.ci.is_empty() {
+        out.extend_from_slice(b",\"ci\":");
+        let _ = serde_json::to_writer(&mut *out, &facts.ci);
+    }
+    if let Some(reason) = &facts.reason {
+        out.extend_from_slice(b",\"reason\":");
+        write_str(reason, out);
+    }
+    out.extend_from_slice(b",\"alg\":");
+    write_str(&facts.alg, out);
+    out.extend_from_slice(b",\"key_fingerprint\":");
+    write_str(&facts.key_fingerprint, out);
+}
+
+/// The members of one record that are its own.
+struct Own<'a> {
+    id_claim: &'a str,
+    user_id: &'a serde_json::Value,
+    old_jti: Option<&'a str>,
+    new_jti: Option<&'a str>,
+    new_exp: Option<i64>,
+    old_token_sha256: Option<&'a str>,
+    new_token_sha256: &'a str,
+    new_payload_sha256: &'a str,
+    old_token_prefix: Option<&'a str>,
+    new_token_prefix: &'a str,
+    source_verified: bool,
+}
+
+/// `,"id_claim":…` through `,"source_verified":…`, as `serde_json` writes them in a [`Record`].
+fn write_own(own: &Own<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b",\"id_claim\":");
+    write_str(own.id_claim, out);
+    out.extend_from_slice(b",\"user_id\":");
+    let _ = serde_json::to_writer(&mut *out, own.user_id);
+    out.extend_from_slice(b",\"old_jti\":");
+    write_opt_str(own.old_jti, out);
+    out.extend_from_slice(b",\"new_jti\":");
+    write_opt_str(own.new_jti, out);
+    out.extend_from_slice(b",\"new_exp\":");
+    match own.new_exp {
+        Some(exp) => out.extend_from_slice(itoa::Buffer::new().format(exp).as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"old_token_sha256\":");
+    match own.old_token_sha256 {
+        Some(digest) => write_digest(digest, out),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"new_token_sha256\":");
+    write_digest(own.new_token_sha256, out);
+    out.extend_from_slice(b",\"new_payload_sha256\":");
+    write_digest(own.new_payload_sha256, out);
+    out.extend_from_slice(b",\"old_token_prefix\":");
+    write_opt_str(own.old_token_prefix, out);
+    out.extend_from_slice(b",\"new_token_prefix\":");
+    write_str(own.new_token_prefix, out);
+    out.extend_from_slice(if own.source_verified {
+        b",\"source_verified\":true"
+    } else {
+        b",\"source_verified\":false"
+    });
 }
 
 /// Why a line is not a valid record.
@@ -460,6 +727,144 @@ pub(crate) mod tests {
                 Ok(_) => "ok",
             };
             assert_eq!(got, want, "{line}");
+        }
+    }
+
+    mod canonical_writer {
+        use super::super::*;
+        use chrono::TimeZone;
+        use proptest::prelude::*;
+
+        fn arb_user_id() -> impl Strategy<Value = serde_json::Value> {
+            prop_oneof![
+                any::<String>().prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                any::<u64>().prop_map(serde_json::Value::from),
+            ]
+        }
+
+        /// Facts the verifier accepts: anything in the free-text fields, valid digests and
+        /// prefixes, times from year 0 to 9999 with sub-second parts.
+        fn arb_facts() -> impl Strategy<Value = MintFacts> {
+            let shared = (
+                (0i64..=253_402_300_799, 0u32..1_000_000_000),
+                any::<String>(),
+                any::<String>(),
+                prop::collection::btree_map(any::<String>(), any::<String>(), 0..3),
+                prop::option::of(any::<String>()),
+                any::<String>(),
+                any::<[u8; 4]>(),
+            );
+            let own = (
+                any::<String>(),
+                arb_user_id(),
+                prop::option::of(any::<String>()),
+                prop::option::of(any::<String>()),
+                prop::option::of(any::<i64>()),
+                prop::option::of(any::<String>()),
+                any::<String>(),
+                any::<Vec<u8>>(),
+                any::<bool>(),
+            );
+            (shared, own).prop_map(|(shared, own)| {
+                let ((secs, nanos), operator, host, ci, reason, alg, key) = shared;
+                let (id_claim, user_id, old_jti, new_jti, new_exp, old, new, payload, verified) =
+                    own;
+                let mut facts = MintFacts {
+                    time: Utc.timestamp_opt(secs, nanos).unwrap(),
+                    operator,
+                    host,
+                    ci,
+                    reason,
+                    alg,
+                    key_fingerprint: sha256_tagged(&key),
+                    id_claim,
+                    user_id,
+                    old_jti,
+                    new_jti,
+                    new_exp,
+                    source_verified: verified,
+                    ..MintFacts::default()
+                };
+                facts.set_tokens(old.as_deref(), &new, &payload);
+                facts
+            })
+        }
+
+        proptest! {
+            /// The appender's writer gives exactly `serde`'s line for the record, and the
+            /// verifier's strict parse accepts it and gives the record back.
+            #[test]
+            fn writes_what_serde_writes_and_the_verifier_accepts(
+                facts in arb_facts(),
+                seq in 1u64..,
+                prev in any::<Vec<u8>>(),
+            ) {
+                let prev = Tagged::of(&prev);
+                let mut line = Vec::new();
+                write_line(seq, &Body::from_facts(&facts).unwrap(), &prev, &mut line);
+                let record = Record::new(seq, &facts, prev.as_str().to_owned());
+                prop_assert_eq!(
+                    String::from_utf8(line.clone()).unwrap(),
+                    String::from_utf8(record.to_line().unwrap()).unwrap()
+                );
+                prop_assert_eq!(parse_line(&line).unwrap(), record);
+            }
+
+            /// A batch mint's body (shared part rendered once, digests and prefixes computed
+            /// from the tokens) is the body of the facts `set_tokens` fills in.
+            #[test]
+            fn run_facts_give_the_body_of_the_full_facts(
+                template in arb_facts(),
+                user_id in arb_user_id(),
+                id_claim in any::<String>(),
+                jtis in (prop::option::of(any::<String>()), prop::option::of(any::<String>())),
+                new_exp in prop::option::of(any::<i64>()),
+                old in prop::option::of(any::<String>()),
+                new in any::<String>(),
+                payload in any::<Vec<u8>>(),
+                source_verified in any::<bool>(),
+            ) {
+                let body = RunFacts::new(&template).unwrap().body(&TokenFacts {
+                    id_claim: &id_claim,
+                    user_id: &user_id,
+                    old_jti: jtis.0.as_deref(),
+                    new_jti: jtis.1.as_deref(),
+                    new_exp,
+                    old_token: old.as_deref(),
+                    new_token: &new,
+                    new_payload: &payload,
+                    source_verified,
+                });
+                let mut facts = MintFacts {
+                    id_claim: id_claim.clone(),
+                    user_id: user_id.clone(),
+                    old_jti: jtis.0.clone(),
+                    new_jti: jtis.1.clone(),
+                    new_exp,
+                    source_verified,
+                    ..template
+                };
+                facts.set_tokens(old.as_deref(), &new, &payload);
+                prop_assert_eq!(body, Body::from_facts(&facts).unwrap());
+            }
+        }
+
+        #[test]
+        fn a_bad_fingerprint_is_refused_once_per_run() {
+            let mut template = super::sample_facts(1);
+            template.key_fingerprint = "sha256:abc".into();
+            assert!(
+                RunFacts::new(&template)
+                    .unwrap_err()
+                    .contains("key_fingerprint")
+            );
+        }
+
+        #[test]
+        fn genesis_is_the_genesis_constant() {
+            assert_eq!(Tagged::genesis().as_str(), GENESIS);
+            assert_eq!(Tagged::of(b"abc").as_str(), sha256_tagged(b"abc"));
         }
     }
 

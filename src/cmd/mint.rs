@@ -5,10 +5,14 @@
 //! A batch (`--from -`) is minted chunk by chunk as the stdin driver reads it: every line of a
 //! chunk is minted and held back, the chunk's audit records are appended under one lock with
 //! one `sync_data`, and only then are its tokens released.
+//!
+//! Everything per token is done on the worker thread that mints it: the token's output line
+//! (up to its audit sequence number) and its audit record's body. What is left for the serial
+//! part, under the log's lock, is `seq`, `prev`, one hash per record and the write.
 
 use super::Output;
 use super::audit::log_path;
-use crate::audit::{self, AuditError, MintFacts};
+use crate::audit::{self, AuditError, Body, MintFacts, RunFacts, TokenFacts};
 use crate::cli::MintArgs;
 use crate::context::Context;
 use crate::error::Failure;
@@ -23,6 +27,7 @@ use crate::render::sanitize::escape;
 use crate::render::style::Role;
 use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -133,7 +138,8 @@ pub fn run(
         ..recipe_base
     };
     let audit_path = log_path(args.audit_log.as_deref(), ctx)?;
-    let template = facts_template(args, ctx, key, alg)?;
+    let run_facts = RunFacts::new(&facts_template(args, ctx, key, alg)?)
+        .map_err(|detail| audit_failure(AuditError::InvalidRecord { index: 0, detail }))?;
 
     let warn = |err: &mut dyn Write, text: &str| {
         let label = output.err_style.paint(Role::Warn, "warning:");
@@ -179,7 +185,7 @@ pub fn run(
         },
         now: ctx.now,
         audit_path,
-        template,
+        run_facts,
         output,
         summarize: source != Some(Source::Stdin),
         pending: Mutex::new(Vec::new()),
@@ -379,26 +385,24 @@ fn mint_failure(e: MintError) -> Failure {
 
 /// How the old token's signature fared.
 #[derive(Debug, Clone)]
-enum Trust {
+enum Trust<'a> {
     /// Verified with the key of this label.
-    Verified(String),
+    Verified(&'a str),
     /// Not verified, and the operator acknowledged it; why not.
-    Unverified(String),
+    Unverified(Cow<'static, str>),
     /// No old token.
     NoSource,
 }
 
-/// A token minted and signed, waiting for its audit record.
-struct Minted {
-    line: u64,
-    old_compact: Option<String>,
+/// A token minted and signed, before its audit record and output are prepared.
+struct Minted<'a> {
+    /// The old token as given.
+    old_compact: Option<&'a str>,
+    /// The old claims, kept only when a confirmation summary may show them.
     old_claims: Option<serde_json::Map<String, serde_json::Value>>,
     draft: Draft,
     sealed: Sealed,
-    trust: Trust,
-    /// Its audit facts, built (digests and all) on the worker thread that minted it, so the
-    /// sequential part of a batch is only the append.
-    facts: MintFacts,
+    trust: Trust<'a>,
 }
 
 /// Why one line could not be minted.
@@ -438,20 +442,26 @@ impl LineFailure {
 
 /// One line's result, in input order.
 enum Pending {
-    Minted(Box<Minted>),
+    /// Minted, and waiting for its audit record: built (record body, digests, output line) on
+    /// the worker thread that minted it, so the sequential part of a chunk is only the append.
+    Minted {
+        line: u64,
+        /// The audit record's body.
+        body: Body,
+        /// The output: the token line, or in JSON mode the object up to `"audit_seq":`.
+        out: Vec<u8>,
+        /// For JSON mode's `source_verified`, after the sequence number.
+        source_verified: bool,
+    },
     /// The line could not be minted; its JSON error object (empty in human mode, or an empty
     /// line in a batch).
-    Failed {
-        line: u64,
-        json: Vec<u8>,
-    },
+    Failed { line: u64, json: Vec<u8> },
 }
 
 impl Pending {
     fn line(&self) -> u64 {
         match self {
-            Pending::Minted(m) => m.line,
-            Pending::Failed { line, .. } => *line,
+            Pending::Minted { line, .. } | Pending::Failed { line, .. } => *line,
         }
     }
 }
@@ -473,7 +483,8 @@ struct Minter<'k> {
     read: ReadOptions,
     now: i64,
     audit_path: PathBuf,
-    template: MintFacts,
+    /// What every audit record of this run shares, rendered once.
+    run_facts: RunFacts,
     output: Output,
     /// A confirmation summary may be shown (not a batch): keep the old claims for it.
     summarize: bool,
@@ -484,7 +495,7 @@ struct Minter<'k> {
 
 impl Minter<'_> {
     /// Mint from one old token (or none), without writing anything yet.
-    fn mint(&self, input: Option<(&[u8], bool)>) -> Result<Minted, LineFailure> {
+    fn mint<'a>(&'a self, input: Option<(&'a [u8], bool)>) -> Result<Minted<'a>, LineFailure> {
         let fresh = Fresh {
             now: self.now,
             jti: random_jti()?,
@@ -495,13 +506,11 @@ impl Minter<'_> {
             let sealed = mint::seal(&draft, self.recipe.alg, &self.key)
                 .map_err(|e| LineFailure::mint(&e))?;
             return Ok(Minted {
-                line: 1,
                 old_compact: None,
                 old_claims: None,
                 draft,
                 sealed,
                 trust: Trust::NoSource,
-                facts: MintFacts::default(),
             });
         };
         if oversized {
@@ -520,7 +529,7 @@ impl Minter<'_> {
             .and_then(|t| token::parse(t, &self.read))
             .map_err(|e| LineFailure::malformed(&e))?;
         let trust = self.check_source(&token)?;
-        let Some(claims) = token.claims() else {
+        let Some(claims) = token.claim_set() else {
             unreachable!("the reader only accepts claim sets here");
         };
         let old = Old {
@@ -532,36 +541,34 @@ impl Minter<'_> {
         let sealed =
             mint::seal(&draft, self.recipe.alg, &self.key).map_err(|e| LineFailure::mint(&e))?;
         Ok(Minted {
-            line: 1,
-            old_compact: Some(token.compact.to_owned()),
-            old_claims: self.summarize.then(|| claims.clone()),
+            old_compact: Some(token.compact),
+            old_claims: self.summarize.then(|| claims.map().clone()),
             draft,
             sealed,
             trust,
-            facts: MintFacts::default(),
         })
     }
 
     /// Does any `--verify-with` key vouch for the old token? If none does, that is fine only
     /// with `--unverified-source`.
-    fn check_source(&self, token: &Token<'_>) -> Result<Trust, LineFailure> {
+    fn check_source(&self, token: &Token<'_>) -> Result<Trust<'_>, LineFailure> {
         let alg = token.alg().unwrap_or("(none)");
         for checker in &self.checkers {
             if let Ok(alg) = checker.allows(alg)
                 && checker.verify(alg, token.signing_input(), &token.signature) == Ok(true)
             {
-                return Ok(Trust::Verified(checker.key.label.clone()));
+                return Ok(Trust::Verified(&checker.key.label));
             }
         }
-        let why = if self.checkers.is_empty() {
-            "no --verify-with key given".to_string()
+        let why: Cow<'static, str> = if self.checkers.is_empty() {
+            "no --verify-with key given".into()
         } else {
             let labels: Vec<String> = self
                 .checkers
                 .iter()
                 .map(|c| format!("`{}`", c.key.label))
                 .collect();
-            format!("alg {alg}: no match with {}", labels.join(", "))
+            format!("alg {alg}: no match with {}", labels.join(", ")).into()
         };
         if self.unverified_ok {
             return Ok(Trust::Unverified(why));
@@ -581,66 +588,81 @@ impl Minter<'_> {
         })
     }
 
-    /// The audit facts of one minted token.
-    fn facts(&self, minted: &Minted) -> MintFacts {
-        let mut facts = self.template.clone();
-        facts.id_claim = minted.draft.id_claim.clone();
-        facts.user_id = minted.draft.user_id.clone();
-        facts.old_jti = minted.draft.old_jti.clone();
-        facts.new_jti = minted.draft.new_jti.clone();
-        facts.new_exp = minted.draft.exp;
-        facts.source_verified = matches!(minted.trust, Trust::Verified(_));
-        facts.set_tokens(
-            minted.old_compact.as_deref(),
-            &minted.sealed.compact,
-            &minted.sealed.payload,
-        );
-        facts
+    /// A minted token's audit record body and output, ready for its sequence number.
+    fn ready(&self, line: u64, minted: Minted<'_>) -> Pending {
+        let source_verified = matches!(minted.trust, Trust::Verified(_));
+        let draft = &minted.draft;
+        let body = self.run_facts.body(&TokenFacts {
+            id_claim: &draft.id_claim,
+            user_id: &draft.user_id,
+            old_jti: draft.old_jti.as_deref(),
+            new_jti: draft.new_jti.as_deref(),
+            new_exp: draft.exp,
+            old_token: minted.old_compact,
+            new_token: &minted.sealed.compact,
+            new_payload: &minted.sealed.payload,
+            source_verified,
+        });
+        let out = if self.output.json {
+            let mut out = Vec::with_capacity(2 * minted.sealed.compact.len() + 64);
+            render::json_start(
+                &MintedJson {
+                    kind: "minted",
+                    line,
+                    token: &minted.sealed.compact,
+                    header: &draft.header,
+                    claims: &draft.claims,
+                    exp: draft.exp,
+                },
+                &mut out,
+            );
+            out
+        } else {
+            let mut out = minted.sealed.compact.into_bytes();
+            out.push(b'\n');
+            out
+        };
+        Pending::Minted {
+            line,
+            body,
+            out,
+            source_verified,
+        }
     }
 
     /// Append the audit records of every minted token in `pending` (one lock, one sync),
-    /// then render all of them, in order. Nothing is rendered when the append fails.
-    fn commit(&self, mut pending: Vec<Pending>) -> Result<Vec<u8>, Failure> {
-        let facts: Vec<MintFacts> = pending
-            .iter_mut()
+    /// then render all of them, in order, to `out`. Nothing is rendered when the append fails.
+    fn commit(&self, pending: Vec<Pending>, out: &mut Vec<u8>) -> Result<(), Failure> {
+        let bodies: Vec<&Body> = pending
+            .iter()
             .filter_map(|p| match p {
-                Pending::Minted(m) => Some(std::mem::take(&mut m.facts)),
+                Pending::Minted { body, .. } => Some(body),
                 Pending::Failed { .. } => None,
             })
             .collect();
-        let records = if facts.is_empty() {
-            Vec::new()
+        let mut seq = if bodies.is_empty() {
+            0
         } else {
-            audit::append(&self.audit_path, &facts).map_err(audit_failure)?
+            audit::append_bodies(&self.audit_path, &bodies).map_err(audit_failure)?
         };
+        drop(bodies);
         let mut stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut seqs = records.iter().map(|r| r.seq);
-        let mut out = Vec::new();
         for item in pending {
             match item {
-                Pending::Minted(m) => {
-                    let seq = seqs.next().unwrap_or_default();
+                Pending::Minted {
+                    out: text,
+                    source_verified,
+                    ..
+                } => {
                     stats.minted += 1;
                     stats.first_seq.get_or_insert(seq);
                     stats.last_seq = Some(seq);
+                    out.extend_from_slice(&text);
                     if self.output.json {
-                        render::json(
-                            &MintedJson {
-                                kind: "minted",
-                                line: m.line,
-                                token: &m.sealed.compact,
-                                header: &m.draft.header,
-                                claims: &m.draft.claims,
-                                exp: m.draft.exp,
-                                audit_seq: seq,
-                                source_verified: matches!(m.trust, Trust::Verified(_)),
-                            },
-                            &mut out,
-                        );
-                    } else {
-                        out.extend_from_slice(m.sealed.compact.as_bytes());
-                        out.push(b'\n');
+                        render::json_finish(seq, source_verified, out);
                     }
+                    // The append checked that every record's number fits.
+                    seq = seq.wrapping_add(1);
                 }
                 Pending::Failed { json, .. } => {
                     stats.failed += 1;
@@ -648,63 +670,55 @@ impl Minter<'_> {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// One line of input (or the one token, or none) → pending result, failure on stderr.
-    fn process(
+    /// Why one line could not be minted: its JSON error object (or, in human mode, its
+    /// messages on `err` and an empty output line in a batch).
+    fn failed(
         &self,
         number: u64,
-        input: Option<(&[u8], bool)>,
+        failure: &LineFailure,
         batch: bool,
         err: &mut Vec<u8>,
     ) -> (Pending, Exit) {
-        match self.mint(input) {
-            Ok(mut minted) => {
-                minted.line = number;
-                minted.facts = self.facts(&minted);
-                (Pending::Minted(Box::new(minted)), Exit::Ok)
+        let mut json = Vec::new();
+        if self.output.json {
+            render::error_json(
+                number,
+                failure.exit,
+                failure.code,
+                failure.segment,
+                &failure.message,
+                &mut json,
+            );
+        } else {
+            let place = if batch {
+                format!("line {number}: ")
+            } else {
+                String::new()
+            };
+            let style = &self.output.err_style;
+            let _ = writeln!(
+                err,
+                "jwtctl: {place}{} {}",
+                style.paint(Role::Bad, "error:"),
+                escape(&failure.message)
+            );
+            if let Some(hint) = &failure.hint {
+                let _ = writeln!(
+                    err,
+                    "  {} {}",
+                    style.paint(Role::Dim, "hint:"),
+                    escape(hint)
+                );
             }
-            Err(failure) => {
-                let mut json = Vec::new();
-                if self.output.json {
-                    render::error_json(
-                        number,
-                        failure.exit,
-                        failure.code,
-                        failure.segment,
-                        &failure.message,
-                        &mut json,
-                    );
-                } else {
-                    let place = if batch {
-                        format!("line {number}: ")
-                    } else {
-                        String::new()
-                    };
-                    let style = &self.output.err_style;
-                    let _ = writeln!(
-                        err,
-                        "jwtctl: {place}{} {}",
-                        style.paint(Role::Bad, "error:"),
-                        escape(&failure.message)
-                    );
-                    if let Some(hint) = &failure.hint {
-                        let _ = writeln!(
-                            err,
-                            "  {} {}",
-                            style.paint(Role::Dim, "hint:"),
-                            escape(hint)
-                        );
-                    }
-                    if batch {
-                        // Keep output line N for input line N.
-                        json.push(b'\n');
-                    }
-                }
-                (Pending::Failed { line: number, json }, failure.exit)
+            if batch {
+                // Keep output line N for input line N.
+                json.push(b'\n');
             }
         }
+        (Pending::Failed { line: number, json }, failure.exit)
     }
 
     /// Mint from the token given as an argument, or from `--claim`s alone.
@@ -716,15 +730,19 @@ impl Minter<'_> {
         err: &mut dyn Write,
     ) -> anyhow::Result<Exit> {
         let mut messages = Vec::new();
-        let (pending, exit) = self.process(1, bytes.map(|b| (b, false)), false, &mut messages);
+        let (pending, exit) = match self.mint(bytes.map(|b| (b, false))) {
+            Ok(minted) => {
+                if interactive && !self.confirm(&minted, err) {
+                    let _ = writeln!(err, "jwtctl: nothing minted, no audit record written");
+                    return Ok(Exit::Interrupted);
+                }
+                (self.ready(1, minted), Exit::Ok)
+            }
+            Err(failure) => self.failed(1, &failure, false, &mut messages),
+        };
         let _ = err.write_all(&messages);
-        if let (Pending::Minted(minted), true) = (&pending, interactive)
-            && !self.confirm(minted, err)
-        {
-            let _ = writeln!(err, "jwtctl: nothing minted, no audit record written");
-            return Ok(Exit::Interrupted);
-        }
-        let text = self.commit(vec![pending])?;
+        let mut text = Vec::new();
+        self.commit(vec![pending], &mut text)?;
         out.write_all(&text)?;
         out.flush()?;
         if exit == Exit::Ok && !self.output.json {
@@ -740,11 +758,11 @@ impl Minter<'_> {
     }
 
     /// Show the summary on stderr and ask; `false` unless the operator says yes.
-    fn confirm(&self, minted: &Minted, err: &mut dyn Write) -> bool {
-        let prefix = minted.old_compact.as_deref().map(audit::token_prefix);
+    fn confirm(&self, minted: &Minted<'_>, err: &mut dyn Write) -> bool {
+        let prefix = minted.old_compact.map(audit::token_prefix);
         let verified = match &minted.trust {
-            Trust::Verified(label) => Ok(label.as_str()),
-            Trust::Unverified(why) => Err(why.as_str()),
+            Trust::Verified(label) => Ok(*label),
+            Trust::Unverified(why) => Err(why.as_ref()),
             Trust::NoSource => Err("no old token"),
         };
         let alg = format!("{:?}", self.recipe.alg);
@@ -801,12 +819,10 @@ impl Minter<'_> {
 
 impl LineJob for Minter<'_> {
     fn line(&self, line: Line<'_>, _out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit {
-        let (pending, exit) = self.process(
-            line.number,
-            Some((line.bytes, line.oversized)),
-            line.batch,
-            err,
-        );
+        let (pending, exit) = match self.mint(Some((line.bytes, line.oversized))) {
+            Ok(minted) => (self.ready(line.number, minted), Exit::Ok),
+            Err(failure) => self.failed(line.number, &failure, line.batch, err),
+        };
         self.pending
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -815,17 +831,20 @@ impl LineJob for Minter<'_> {
     }
 
     fn settle(&self, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> io::Result<()> {
-        let mut pending =
-            std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut pending = {
+            let mut held = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            // The next chunk is about as long as this one: keep its room.
+            let room = held.len();
+            std::mem::replace(&mut *held, Vec::with_capacity(room))
+        };
         if pending.is_empty() {
             return Ok(());
         }
         // The driver may run a chunk's lines on several threads: back to input order, so
-        // audit records, sequence numbers and output lines all follow the input.
+        // audit records, sequence numbers and output lines all follow the input. (Each
+        // worker's lines arrive in order, so this merges a few sorted runs.)
         pending.sort_by_key(Pending::line);
-        let text = self.commit(pending).map_err(io::Error::other)?;
-        out.extend_from_slice(&text);
-        Ok(())
+        self.commit(pending, out).map_err(io::Error::other)
     }
 
     fn progress(&self, lines: u64) {
@@ -833,11 +852,42 @@ impl LineJob for Minter<'_> {
     }
 }
 
-/// 16 bytes from the kernel's CSPRNG (`getrandom(2)`). Not `aws_lc_rs::rand`: its first call
-/// seeds a jitter-entropy collector per process and thread, which costs tens of milliseconds,
-/// a lot for the one-token-per-process shell loops mint must keep cheap.
+/// Random bytes drawn from the kernel per `getrandom(2)` call on each thread: a batch needs
+/// 16 per token, and one system call per token cost more than the rest of drawing them.
+const RANDOM_POOL: usize = 512;
+
+/// A thread's unused random bytes: `bytes[used..]`. Bytes handed out are wiped from it.
+struct RandomPool {
+    bytes: [u8; RANDOM_POOL],
+    used: usize,
+}
+
+thread_local! {
+    static RANDOM: std::cell::RefCell<RandomPool> = const {
+        std::cell::RefCell::new(RandomPool { bytes: [0; RANDOM_POOL], used: RANDOM_POOL })
+    };
+}
+
+/// 16 bytes from the kernel's CSPRNG (`getrandom(2)`, drawn [`RANDOM_POOL`] bytes at a time).
+/// Not `aws_lc_rs::rand`: its first call seeds a jitter-entropy collector per process and
+/// thread, which costs tens of milliseconds, a lot for the one-token-per-process shell loops
+/// mint must keep cheap.
 fn random_jti() -> Result<[u8; 16], LineFailure> {
-    let mut bytes = [0u8; 16];
+    RANDOM.with_borrow_mut(|pool| {
+        if pool.used + 16 > RANDOM_POOL {
+            fill_random(&mut pool.bytes)?;
+            pool.used = 0;
+        }
+        let taken = &mut pool.bytes[pool.used..pool.used + 16];
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(taken);
+        taken.fill(0);
+        pool.used += 16;
+        Ok(bytes)
+    })
+}
+
+fn fill_random(bytes: &mut [u8]) -> Result<(), LineFailure> {
     let mut filled = 0;
     while filled < bytes.len() {
         let rest = &mut bytes[filled..];
@@ -860,7 +910,7 @@ fn random_jti() -> Result<[u8; 16], LineFailure> {
             }
         }
     }
-    Ok(bytes)
+    Ok(())
 }
 
 fn audit_failure(e: AuditError) -> Failure {
@@ -874,5 +924,20 @@ fn audit_failure(e: AuditError) -> Failure {
             "make the log's directory writable, or choose another log with --audit-log PATH \
              or JWTCTL_AUDIT_LOG",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_jtis_differ_across_pool_refills() {
+        let draws: Vec<[u8; 16]> = (0..3 * RANDOM_POOL / 16)
+            .map(|_| random_jti().unwrap_or_else(|f| panic!("{}", f.message)))
+            .collect();
+        let distinct: std::collections::HashSet<_> = draws.iter().collect();
+        assert_eq!(distinct.len(), draws.len());
+        assert!(draws.iter().all(|d| d != &[0; 16]));
     }
 }

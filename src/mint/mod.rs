@@ -13,6 +13,7 @@ use crate::time::{MAX_NUMERIC_DATE, numeric_date};
 use crate::token::b64;
 use jsonwebtoken::Algorithm;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Claims that are taken for the user id when `--id-claim` does not name one, in this order.
 pub const ID_CLAIMS: [&str; 5] = ["sub", "id", "user_id", "uid", "userId"];
@@ -107,8 +108,50 @@ impl Recipe {
 pub struct Old<'a> {
     /// Its JOSE header.
     pub header: &'a Map<String, Value>,
-    /// Its claims.
-    pub claims: &'a Map<String, Value>,
+    /// Its claims: a map, or the token's claim set (see [`ClaimSource`]).
+    pub claims: &'a dyn ClaimSource,
+}
+
+/// Read access to the old token's claims, as [`draft`] needs them.
+///
+/// By default a new token carries only a few old claims (the id, `jti`, the lifetime), so a
+/// token's [`Claims`](crate::token::Claims) answers those from the scanned JSON without building
+/// the whole map; only `--keep-claims` and error messages ask for [`ClaimSource::all`].
+pub trait ClaimSource: std::fmt::Debug {
+    /// Whether claim `name` is present.
+    fn has(&self, name: &str) -> bool;
+    /// The value of claim `name`.
+    fn value(&self, name: &str) -> Option<Cow<'_, Value>>;
+    /// Every claim, in the original order.
+    fn all(&self) -> &Map<String, Value>;
+}
+
+impl ClaimSource for Map<String, Value> {
+    fn has(&self, name: &str) -> bool {
+        self.contains_key(name)
+    }
+
+    fn value(&self, name: &str) -> Option<Cow<'_, Value>> {
+        self.get(name).map(Cow::Borrowed)
+    }
+
+    fn all(&self) -> &Map<String, Value> {
+        self
+    }
+}
+
+impl ClaimSource for crate::token::Claims {
+    fn has(&self, name: &str) -> bool {
+        self.contains(name)
+    }
+
+    fn value(&self, name: &str) -> Option<Cow<'_, Value>> {
+        self.get(name).map(Cow::Owned)
+    }
+
+    fn all(&self) -> &Map<String, Value> {
+        self.map()
+    }
 }
 
 /// What changes from one mint to the next: the time and fresh random bytes.
@@ -156,9 +199,11 @@ pub fn draft(old: Option<Old<'_>>, recipe: &Recipe, fresh: &Fresh) -> Result<Dra
             return Err(MintError::IdUnset { claim: id_claim });
         }
         if recipe.keep_claims {
-            claims = old.claims.clone();
+            claims = old.claims.all().clone();
         } else {
-            claims.insert(id_claim.clone(), old.claims[&id_claim].clone());
+            // `find_id_claim` found it.
+            let id = old.claims.value(&id_claim).map(Cow::into_owned);
+            claims.insert(id_claim.clone(), id.unwrap_or_default());
         }
         carried_id = Some(id_claim);
     }
@@ -185,7 +230,9 @@ pub fn draft(old: Option<Old<'_>>, recipe: &Recipe, fresh: &Fresh) -> Result<Dra
             claims.shift_remove("exp");
         }
     }
-    let old_jti = old.and_then(|o| o.claims.get("jti")).map(jti_text);
+    let old_jti = old
+        .and_then(|o| o.claims.value("jti"))
+        .map(|jti| jti_text(&jti));
     let jti_edited =
         recipe.set.iter().any(|(name, _)| name == "jti") || recipe.unset.iter().any(|n| n == "jti");
     if !jti_edited && let Some(old_jti) = &old_jti {
@@ -207,13 +254,13 @@ pub fn draft(old: Option<Old<'_>>, recipe: &Recipe, fresh: &Fresh) -> Result<Dra
 /// The claim that carries the user id: `wanted` if given (it must be present), else the one
 /// of [`ID_CLAIMS`] that is present. None or several is an error that lists what was found.
 pub fn find_id_claim(
-    claims: &Map<String, Value>,
+    claims: &(impl ClaimSource + ?Sized),
     wanted: Option<&str>,
     from_token: bool,
 ) -> Result<String, MintError> {
-    let present = || claims.keys().cloned().collect::<Vec<_>>();
+    let present = || claims.all().keys().cloned().collect::<Vec<_>>();
     if let Some(wanted) = wanted {
-        return if claims.contains_key(wanted) {
+        return if claims.has(wanted) {
             Ok(wanted.to_owned())
         } else {
             Err(MintError::IdMissing {
@@ -226,7 +273,7 @@ pub fn find_id_claim(
     let found: Vec<&str> = ID_CLAIMS
         .iter()
         .copied()
-        .filter(|name| claims.contains_key(*name))
+        .filter(|name| claims.has(name))
         .collect();
     match found.as_slice() {
         [one] => Ok((*one).to_owned()),
@@ -238,7 +285,10 @@ pub fn find_id_claim(
         several => Err(MintError::IdAmbiguous {
             found: several
                 .iter()
-                .map(|name| ((*name).to_owned(), claims[*name].clone()))
+                .map(|name| {
+                    let value = claims.value(name).map(Cow::into_owned);
+                    ((*name).to_owned(), value.unwrap_or_default())
+                })
                 .collect(),
         }),
     }
@@ -260,7 +310,7 @@ fn check_id_value(claim: &str, value: &Value) -> Result<(), MintError> {
 
 /// The new `exp` under `expiry`.
 pub fn new_exp(
-    old: Option<&Map<String, Value>>,
+    old: Option<&dyn ClaimSource>,
     expiry: Expiry,
     now: i64,
 ) -> Result<Option<i64>, MintError> {
@@ -276,15 +326,15 @@ pub fn new_exp(
             let Some(old) = old else {
                 return Err(MintError::NoExp { from_token: false });
             };
-            let Some(exp) = old.get("exp") else {
+            let Some(exp) = old.value("exp") else {
                 return Err(MintError::NoExp { from_token: true });
             };
             let unknown = |why: String| MintError::LifetimeUnknown { why };
-            let exp = numeric_date(exp).map_err(|why| unknown(format!("its `exp` {why}")))?;
-            let iat = old.get("iat").ok_or_else(|| {
+            let exp = numeric_date(&exp).map_err(|why| unknown(format!("its `exp` {why}")))?;
+            let iat = old.value("iat").ok_or_else(|| {
                 unknown("it has `exp` but no `iat` to measure its lifetime from".into())
             })?;
-            let iat = numeric_date(iat).map_err(|why| unknown(format!("its `iat` {why}")))?;
+            let iat = numeric_date(&iat).map_err(|why| unknown(format!("its `iat` {why}")))?;
             if exp <= iat {
                 return Err(unknown("its `exp` is not after its `iat`".into()));
             }

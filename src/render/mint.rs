@@ -9,7 +9,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
-/// The JSON object for one minted token (schema: `kind: "minted"`).
+/// The JSON object for one minted token (schema: `kind: "minted"`), up to its audit record's
+/// sequence number, which is known only once the record is appended. The whole line is
+/// `{"kind":"minted","line":…,"token":…,"header":…,"claims":…,"exp":…,"audit_seq":…,
+/// "source_verified":…}`: [`json_start`] writes it up to `"audit_seq":` (a batch does that on
+/// the thread that minted the token), [`json_finish`] the rest.
 #[derive(Debug, Serialize)]
 pub struct MintedJson<'a> {
     /// Always `"minted"`.
@@ -24,16 +28,30 @@ pub struct MintedJson<'a> {
     pub claims: &'a Map<String, Value>,
     /// Its `exp`, or null for a token that never expires.
     pub exp: Option<i64>,
-    /// The sequence number of its audit record.
-    pub audit_seq: u64,
-    /// Whether the old token's signature was verified (false without an old token).
-    pub source_verified: bool,
 }
 
-/// One JSON line for a minted token.
-pub fn json(view: &MintedJson<'_>, out: &mut Vec<u8>) {
+/// The start of one JSON line for a minted token, up to and including `"audit_seq":`.
+pub fn json_start(view: &MintedJson<'_>, out: &mut Vec<u8>) {
+    let start = out.len();
     to_json_line(view, out);
-    out.push(b'\n');
+    // A serialized struct is an object: its last byte is the closing brace, reopened here.
+    debug_assert_eq!(out.last(), Some(&b'}'));
+    if out.len() > start {
+        out.pop();
+    }
+    out.extend_from_slice(b",\"audit_seq\":");
+}
+
+/// The rest of the line [`json_start`] began: the audit sequence number (the sequence number
+/// of its audit record) and whether the old token's signature was verified (false without an
+/// old token).
+pub fn json_finish(audit_seq: u64, source_verified: bool, out: &mut Vec<u8>) {
+    out.extend_from_slice(itoa::Buffer::new().format(audit_seq).as_bytes());
+    out.extend_from_slice(if source_verified {
+        b",\"source_verified\":true}\n"
+    } else {
+        b",\"source_verified\":false}\n"
+    });
 }
 
 /// The JSON object for a line that could not be minted: the same shape as `decode`'s
@@ -155,6 +173,45 @@ pub fn summary(s: &Summary<'_>, style: &Style) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn json_in_two_parts_is_the_whole_object() {
+        let header: Map<String, Value> =
+            serde_json::from_str(r#"{"alg":"HS256","kid":"k\u001b[31m"}"#).unwrap();
+        let claims: Map<String, Value> =
+            serde_json::from_str(r#"{"sub":"u\u202e1","iat":1,"exp":2}"#).unwrap();
+        for (exp, seq, verified) in [(Some(2), 7, true), (None, u64::MAX, false)] {
+            let mut out = Vec::new();
+            json_start(
+                &MintedJson {
+                    kind: "minted",
+                    line: 3,
+                    token: "a.b.c",
+                    header: &header,
+                    claims: &claims,
+                    exp,
+                },
+                &mut out,
+            );
+            json_finish(seq, verified, &mut out);
+            let mut whole = Vec::new();
+            to_json_line(
+                &serde_json::json!({
+                    "kind": "minted",
+                    "line": 3,
+                    "token": "a.b.c",
+                    "header": header,
+                    "claims": claims,
+                    "exp": exp,
+                    "audit_seq": seq,
+                    "source_verified": verified,
+                }),
+                &mut whole,
+            );
+            whole.push(b'\n');
+            assert_eq!(String::from_utf8(out), String::from_utf8(whole));
+        }
+    }
 
     #[test]
     fn summary_escapes_attacker_text() {
