@@ -216,3 +216,36 @@ fn results_stream_out_before_the_input_ends() {
         "no output after the last result"
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    // `jwtctl decode --json < big | head -1`: the broken pipe ends the run quietly, exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = hermetic(&dir)
+        .args(["decode", "--json", "--at", AT])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn jwtctl");
+    let mut stdin = child.stdin.take().unwrap();
+    let line = format!("{}\n", good_token());
+    let writer = std::thread::spawn(move || {
+        // Far more than the pipe holds; stops when jwtctl exits and the pipe breaks.
+        for _ in 0..200_000 {
+            if stdin.write_all(line.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.starts_with(r#"{"kind":"decoded""#), "{first}");
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "nothing to report on stderr: {err}");
+}
