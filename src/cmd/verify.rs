@@ -25,6 +25,8 @@ pub struct Verify<'a> {
     pub policy: Policy,
     /// What is known about where the keys came from.
     pub facts: Facts<'a>,
+    /// The parts of every JSON line that do not depend on the token, rendered once.
+    pub json: render::verify::JsonLines<'a>,
 }
 
 impl TokenJob for Verify<'_> {
@@ -35,7 +37,7 @@ impl TokenJob for Verify<'_> {
             return exit;
         }
         if output.json {
-            render::verify::json(line, &report, self.policy.at, out);
+            self.json.write(line, &report, self.policy.at, out);
         } else {
             render::verify::human(&report, self.policy.at, &output.style, out);
         }
@@ -89,6 +91,7 @@ pub fn run(
         facts: Facts {
             jwks_kids: keys.jwks_kids.as_deref(),
         },
+        json: render::verify::JsonLines::new(keys.keys.iter()),
     };
     super::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
 }

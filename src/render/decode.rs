@@ -101,15 +101,25 @@ fn time_line(fact: &TimeFact, at: i64, style: &Style) -> String {
 
 /// "expired 3h12m ago", "issued 41s in the future", ...
 pub fn relative_phrase(claim: &str, delta: i64) -> (Role, String) {
-    let span = time::span(delta);
-    match (claim, delta > 0) {
-        ("exp", true) => (Role::Good, format!("expires in {span}")),
-        ("exp", false) => (Role::Bad, format!("expired {span} ago")),
-        ("nbf", true) => (Role::Bad, format!("not valid for another {span}")),
-        ("nbf", false) => (Role::Good, format!("valid since {span} ago")),
-        ("iat", true) => (Role::Bad, format!("issued {span} in the future")),
-        (_, _) => (Role::Dim, format!("issued {span} ago")),
-    }
+    let mut out = Vec::with_capacity(32);
+    let role = write_relative_phrase(claim, delta, &mut out);
+    (role, String::from_utf8(out).unwrap_or_default())
+}
+
+/// Append [`relative_phrase`] to `out` (ASCII only); returns its role.
+pub fn write_relative_phrase(claim: &str, delta: i64, out: &mut Vec<u8>) -> Role {
+    let (role, before, after): (Role, &[u8], &[u8]) = match (claim, delta > 0) {
+        ("exp", true) => (Role::Good, b"expires in ", b""),
+        ("exp", false) => (Role::Bad, b"expired ", b" ago"),
+        ("nbf", true) => (Role::Bad, b"not valid for another ", b""),
+        ("nbf", false) => (Role::Good, b"valid since ", b" ago"),
+        ("iat", true) => (Role::Bad, b"issued ", b" in the future"),
+        (_, _) => (Role::Dim, b"issued ", b" ago"),
+    };
+    out.extend_from_slice(before);
+    time::write_span(delta, out);
+    out.extend_from_slice(after);
+    role
 }
 
 /// One JSON line for a decoded token (schema `kind: "decoded"`). Written directly (not
