@@ -191,9 +191,12 @@ impl Claims {
     pub fn get(&self, name: &str) -> Option<Value> {
         match (&self.scan, self.map.get()) {
             (_, Some(map)) => map.get(name).cloned(),
-            (Some(scan), None) => scan
-                .get(&self.json, name)
-                .and_then(|raw| serde_json::from_slice(raw).ok()),
+            (Some(scan), None) => scan.get(&self.json, name).and_then(|raw| {
+                // Time claims are plain integers: read them without a JSON deserializer.
+                scan::integer(raw)
+                    .map(Value::from)
+                    .or_else(|| serde_json::from_slice(raw).ok())
+            }),
             (None, None) => self.map().get(name).cloned(),
         }
     }

@@ -49,6 +49,28 @@ impl Scan {
     }
 }
 
+/// The value of `raw` when it is a plain integer as the scanner accepts them (at most 18
+/// digits, so it fits an `i64`), exactly as serde_json would read it; `None` for anything
+/// else, including `-0` (which serde_json reads as the float `-0.0`).
+pub fn integer(raw: &[u8]) -> Option<i64> {
+    let (negative, digits) = match raw {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, raw),
+    };
+    if digits.is_empty()
+        || digits.len() > 18
+        || (digits.len() > 1 && digits[0] == b'0')
+        || (negative && digits == b"0")
+        || !digits.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let value = digits
+        .iter()
+        .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    Some(if negative { -value } else { value })
+}
+
 /// Scan `text`, which must be a JSON object. `None`: not on the fast path (maybe invalid,
 /// maybe just unusual); use the full parser.
 pub fn scan_object(text: &[u8]) -> Option<Scan> {
@@ -406,7 +428,46 @@ mod tests {
         })
     }
 
+    #[test]
+    fn integers_read_as_serde_json_reads_them() {
+        for raw in [
+            "0",
+            "7",
+            "-7",
+            "1795042989",
+            "-1795042989",
+            "999999999999999999",
+            "-999999999999999999",
+        ] {
+            let ours = integer(raw.as_bytes()).map(serde_json::Value::from);
+            let theirs: serde_json::Value = serde_json::from_str(raw).unwrap();
+            assert_eq!(ours, Some(theirs), "{raw}");
+        }
+        for raw in [
+            "",
+            "-",
+            "-0",
+            "01",
+            "1.5",
+            "1e3",
+            "\"1\"",
+            "1234567890123456789",
+            "+1",
+        ] {
+            assert_eq!(integer(raw.as_bytes()), None, "{raw}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn integers_agree_with_serde_json(n in any::<i64>()) {
+            let raw = n.to_string();
+            if let Some(ours) = integer(raw.as_bytes()) {
+                let theirs: serde_json::Value = serde_json::from_str(&raw).unwrap();
+                prop_assert_eq!(serde_json::Value::from(ours), theirs);
+            }
+        }
+
         #[test]
         fn fast_path_never_accepts_what_the_full_parser_rejects(text in json_text()) {
             let full = json::parse(text.as_bytes());
