@@ -75,20 +75,31 @@ pub fn integer(raw: &[u8]) -> Option<i64> {
 /// maybe just unusual); use the full parser.
 pub fn scan_object(text: &[u8]) -> Option<Scan> {
     let text_str = std::str::from_utf8(text).ok()?;
+    // A batch scans a payload per token: the duplicate-check stack is kept between scans
+    // (per thread), and the members vector is sized for a typical claim set at once.
+    let mut keys = KEYS.take();
+    keys.clear();
     let mut s = Scanner {
         src: text_str,
         text: text_str.as_bytes(),
         pos: 0,
-        scan: Scan::default(),
-        keys: Vec::new(),
+        scan: Scan {
+            members: Vec::with_capacity(TYPICAL_MEMBERS),
+            ..Scan::default()
+        },
+        keys,
     };
-    s.skip_ws();
-    if s.peek()? != b'{' {
-        return None;
-    }
-    s.object(0, true)?;
-    s.skip_ws();
-    (s.pos == s.text.len()).then_some(s.scan)
+    let done = s.document();
+    KEYS.set(std::mem::take(&mut s.keys));
+    done.then_some(s.scan)
+}
+
+/// Top-level members of a typical claim set (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`
+/// and a few of the issuer's own), to size the members vector once.
+const TYPICAL_MEMBERS: usize = 12;
+
+thread_local! {
+    static KEYS: std::cell::Cell<Vec<Range<usize>>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 struct Scanner<'t> {
@@ -101,6 +112,16 @@ struct Scanner<'t> {
 }
 
 impl Scanner<'_> {
+    /// The whole text: one object, nothing after it but whitespace.
+    fn document(&mut self) -> bool {
+        self.skip_ws();
+        if self.peek() != Some(b'{') || self.object(0, true).is_none() {
+            return false;
+        }
+        self.skip_ws();
+        self.pos == self.text.len()
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.get(self.pos).copied()
     }
