@@ -44,9 +44,17 @@ impl Scan {
     pub fn get<'t>(&self, text: &'t [u8], name: &str) -> Option<&'t [u8]> {
         self.members
             .iter()
-            .find(|(k, _)| &text[k.clone()] == name.as_bytes())
+            .find(|(k, _)| same_name(&text[k.clone()], name.as_bytes()))
             .map(|(_, v)| &text[v.clone()])
     }
+}
+
+/// Whether two member names are equal. Claim names are a few bytes long and most differ in
+/// length: comparing them here costs less than the call to `memcmp` that `==` makes (perf:
+/// memcmp was 4.5% of verify --json, from claim lookups and duplicate checks).
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The value of `raw` when it is a plain integer as the scanner accepts them (at most 18
@@ -289,7 +297,7 @@ impl Scanner<'_> {
             if self.keys.len() - first_key >= MAX_MEMBERS
                 || self.keys[first_key..]
                     .iter()
-                    .any(|k| &self.text[k.clone()] == name)
+                    .any(|k| same_name(&self.text[k.clone()], name))
             {
                 return None; // duplicate (the full parser names it) or too many members
             }
