@@ -8,6 +8,7 @@ mod fingerprint;
 mod generated;
 mod help;
 mod mint;
+mod mixed;
 mod schema;
 mod support;
 mod verify;
