@@ -23,7 +23,8 @@ pub fn is_unsafe_char(c: char) -> bool {
 
 /// Does `text` contain any character [`is_unsafe_char`] flags?
 pub fn is_unsafe_text(text: &str) -> bool {
-    text.chars().any(is_unsafe_char)
+    // Printable ASCII is never unsafe: only text with other bytes is decoded and looked at.
+    !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(is_unsafe_char)
 }
 
 /// `text` with every unsafe character replaced by a visible `\u{..}` escape.
