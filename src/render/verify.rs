@@ -15,60 +15,138 @@ use jsonwebtoken::Algorithm;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Human view of one report. `at` is the instant the times were judged at.
-pub fn human(report: &Report<'_>, at: i64, style: &Style, out: &mut Vec<u8>) {
-    let mut text = String::with_capacity(1024);
-    let _ = writeln!(
-        text,
-        "{} {}",
-        style.paint(Role::Heading, "Checks"),
-        style.paint(Role::Dim, &format!("(at {})", rfc3339(at)))
-    );
-    for check in &report.checks {
-        let (role, word) = match check.status {
-            Status::Pass => (Role::Good, "pass"),
-            Status::Fail => (Role::Bad, "FAIL"),
-            Status::Skip => (Role::Dim, "skip"),
-        };
-        let _ = writeln!(
-            text,
-            "  {}  {}  {}",
-            style.paint(role, word),
-            style.paint(Role::Name, &format!("{:<9}", check.name.name())),
-            escape(&reason(check.name, &check.reason, at))
+/// Everything in a human report that is the same for every token of a run, styled once when
+/// the run starts (styling allocates, and a batch prints a report per token): the heading with
+/// the instant, the `pass  exp        ` start of every check line, the verdict words, the
+/// other headings, and each key's verdict sentence for a clean pass.
+pub struct HumanLines<'k> {
+    /// `Checks (at 2026-11-23T10:00:00Z)` and its newline.
+    heading: String,
+    /// `  pass  exp        ` for every check and status (as [`JsonLines`] indexes them).
+    starts: Vec<String>,
+    /// `Verdict: VALID: ` for every verdict.
+    verdicts: Vec<(Verdict, String)>,
+    /// `Diagnosis` and its newline.
+    diagnosis: String,
+    /// `  - ` before each finding.
+    bullet: String,
+    /// `Next step: `.
+    next_step: String,
+    /// Per key of the ring: the verdict sentence when the token is valid and signed by it,
+    /// escaped, with its newline.
+    valid: Vec<(&'k Key, String)>,
+    at: i64,
+}
+
+impl<'k> HumanLines<'k> {
+    /// Style the parts for a run over `keys` (the ring, in order), judged at `at`.
+    pub fn new(keys: impl IntoIterator<Item = &'k Key>, at: i64, style: &Style) -> Self {
+        let heading = format!(
+            "{} {}\n",
+            style.paint(Role::Heading, "Checks"),
+            style.paint(Role::Dim, &format!("(at {})", rfc3339(at)))
         );
-    }
-    let role = match report.verdict {
-        Verdict::Valid => Role::Good,
-        _ => Role::Bad,
-    };
-    let _ = writeln!(
-        text,
-        "{} {}: {}",
-        style.paint(Role::Heading, "Verdict:"),
-        style.paint(role, verdict_word(report.verdict)),
-        escape(&verdict_text(report))
-    );
-    if !report.diagnosis.is_empty() {
-        let _ = writeln!(text, "{}", style.paint(Role::Heading, "Diagnosis"));
-        for finding in &report.diagnosis {
-            let _ = writeln!(
-                text,
-                "  {} {}",
-                style.paint(Role::Warn, "-"),
-                escape(&finding.message)
+        let mut starts = Vec::with_capacity(CheckName::ALL.len() * STATUSES.len());
+        for name in CheckName::ALL {
+            for status in STATUSES {
+                let (role, word) = match status {
+                    Status::Pass => (Role::Good, "pass"),
+                    Status::Fail => (Role::Bad, "FAIL"),
+                    Status::Skip => (Role::Dim, "skip"),
+                };
+                starts.push(format!(
+                    "  {}  {}  ",
+                    style.paint(role, word),
+                    style.paint(Role::Name, &format!("{:<9}", name.name())),
+                ));
+            }
+        }
+        let verdicts = [
+            Verdict::Valid,
+            Verdict::Rejected,
+            Verdict::Mismatch,
+            Verdict::ClaimsRejected,
+            Verdict::KeyUnusable,
+        ]
+        .into_iter()
+        .map(|verdict| {
+            let role = match verdict {
+                Verdict::Valid => Role::Good,
+                _ => Role::Bad,
+            };
+            let start = format!(
+                "{} {}: ",
+                style.paint(Role::Heading, "Verdict:"),
+                style.paint(role, verdict_word(verdict))
             );
+            (verdict, start)
+        })
+        .collect();
+        let valid = keys
+            .into_iter()
+            .map(|key| (key, format!("{}\n", escape(&valid_text(key)))))
+            .collect();
+        HumanLines {
+            heading,
+            starts,
+            verdicts,
+            diagnosis: format!("{}\n", style.paint(Role::Heading, "Diagnosis")),
+            bullet: format!("  {} ", style.paint(Role::Warn, "-")),
+            next_step: format!("{} ", style.paint(Role::Heading, "Next step:")),
+            valid,
+            at,
         }
     }
-    if let Some(step) = &report.next_step {
-        let _ = writeln!(
-            text,
-            "{} {}",
-            style.paint(Role::Heading, "Next step:"),
-            escape(step)
-        );
+
+    /// Append the human view of one report.
+    pub fn write(&self, report: &Report<'_>, out: &mut Vec<u8>) {
+        let at = self.at;
+        out.extend_from_slice(self.heading.as_bytes());
+        for check in &report.checks {
+            let start =
+                &self.starts[check.name as usize * STATUSES.len() + status_index(check.status)];
+            out.extend_from_slice(start.as_bytes());
+            match &check.reason {
+                // ASCII words and numbers: nothing to escape.
+                Reason::ExpiresIn { exp: value }
+                | Reason::ValidSince { nbf: value }
+                | Reason::IssuedAt { iat: value } => {
+                    write_time_reason(check.name, *value, at, out);
+                }
+                reason => {
+                    out.extend_from_slice(escape(&self::reason(check.name, reason, at)).as_bytes())
+                }
+            }
+            out.push(b'\n');
+        }
+        if let Some((_, start)) = self.verdicts.iter().find(|(v, _)| *v == report.verdict) {
+            out.extend_from_slice(start.as_bytes());
+        }
+        let valid = match (report.verdict, report.matched_key) {
+            (Verdict::Valid, Some(key)) => self.valid.iter().find(|(k, _)| std::ptr::eq(*k, key)),
+            _ => None,
+        };
+        match valid {
+            Some((_, sentence)) => out.extend_from_slice(sentence.as_bytes()),
+            None => {
+                out.extend_from_slice(escape(&verdict_text(report)).as_bytes());
+                out.push(b'\n');
+            }
+        }
+        if !report.diagnosis.is_empty() {
+            out.extend_from_slice(self.diagnosis.as_bytes());
+            for finding in &report.diagnosis {
+                out.extend_from_slice(self.bullet.as_bytes());
+                out.extend_from_slice(escape(&finding.message).as_bytes());
+                out.push(b'\n');
+            }
+        }
+        if let Some(step) = &report.next_step {
+            out.extend_from_slice(self.next_step.as_bytes());
+            out.extend_from_slice(escape(step).as_bytes());
+            out.push(b'\n');
+        }
     }
-    out.extend_from_slice(text.as_bytes());
 }
 
 fn verdict_word(verdict: Verdict) -> &'static str {
@@ -91,11 +169,7 @@ pub fn verdict_text(report: &Report<'_>) -> String {
         .map(|c| c.name.name())
         .collect();
     match (report.verdict, report.matched_key) {
-        (Verdict::Valid, Some(key)) => format!(
-            "signed by `{}` ({}); every check passed (exit {exit})",
-            key.label,
-            short(key)
-        ),
+        (Verdict::Valid, Some(key)) => valid_text(key),
         (Verdict::ClaimsRejected, Some(key)) => format!(
             "the signature matches `{}` ({}), but {} failed (exit {exit})",
             key.label,
@@ -120,6 +194,16 @@ pub fn verdict_text(report: &Report<'_>) -> String {
         }
         (_, None) => format!("{} failed (exit {exit})", failed.join(", ")),
     }
+}
+
+/// The verdict sentence of a valid token signed by `key`.
+fn valid_text(key: &Key) -> String {
+    format!(
+        "signed by `{}` ({}); every check passed (exit {})",
+        key.label,
+        short(key),
+        Verdict::Valid.exit().code()
+    )
 }
 
 fn short(key: &Key) -> String {
