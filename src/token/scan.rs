@@ -27,38 +27,6 @@ const PLAIN: [bool; 256] = {
     table
 };
 
-/// The length of the run of [`PLAIN`] bytes at the start of `bytes`. Eight bytes at a time
-/// (claim strings are tens of bytes, and every payload of a batch is scanned): in each 64-bit
-/// word, a byte that is `"`, `\\`, DEL, below 0x20 or above 0x7f sets its top bit in `special`.
-/// The zero-byte tests can also flag a byte above a flagged one (a borrow), never below, so
-/// the lowest flag is exact.
-fn plain_run(bytes: &[u8]) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(LO) & !v & HI;
-    let mut i = 0;
-    while let Some(word) = bytes
-        .get(i..i + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
-        let x = u64::from_le_bytes(word);
-        let special = zero_byte(x ^ (LO * u64::from(b'"')))
-            | zero_byte(x ^ (LO * u64::from(b'\\')))
-            | zero_byte(x ^ (LO * 0x7f))
-            | (x.wrapping_sub(LO * 0x20) & !x & HI)
-            | (x & HI);
-        if special != 0 {
-            return i + (special.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    let rest = &bytes[i..];
-    i + rest
-        .iter()
-        .position(|&b| !PLAIN[b as usize])
-        .unwrap_or(rest.len())
-}
-
 /// What the scanner learnt about a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scan {
@@ -223,7 +191,11 @@ impl Scanner<'_> {
         let start = self.pos;
         loop {
             // Skip the plain printable ASCII run in one go.
-            self.pos += plain_run(&self.text[self.pos..]);
+            let rest = &self.text[self.pos..];
+            self.pos += rest
+                .iter()
+                .position(|&b| !PLAIN[b as usize])
+                .unwrap_or(rest.len());
             let b = self.peek()?;
             match b {
                 b'"' => {
@@ -486,21 +458,6 @@ mod tests {
     }
 
     #[test]
-    fn plain_runs_stop_at_every_special_byte_in_every_position() {
-        for special in [b'"', b'\\', 0x7f, 0x00, 0x1f, 0x80, 0xff] {
-            for at in 0..20 {
-                let mut bytes = vec![b'a'; 20];
-                bytes[at] = special;
-                assert_eq!(plain_run(&bytes), at, "{special:#x} at {at}");
-                // A borrow from a special byte must not hide an earlier one.
-                bytes[19] = 0x00;
-                assert_eq!(plain_run(&bytes), at.min(19), "{special:#x} at {at}");
-            }
-        }
-        assert_eq!(plain_run(b" ~!#[]{}09azAZ"), 14);
-    }
-
-    #[test]
     fn integers_read_as_serde_json_reads_them() {
         for raw in [
             "0",
@@ -531,14 +488,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn plain_runs_end_where_the_table_says(bytes in prop::collection::vec(
-            prop_oneof![0x20u8..0x7f, any::<u8>()], 0..40)
-        ) {
-            let expected = bytes.iter().position(|&b| !PLAIN[b as usize]).unwrap_or(bytes.len());
-            prop_assert_eq!(plain_run(&bytes), expected);
-        }
-
         #[test]
         fn integers_agree_with_serde_json(n in any::<i64>()) {
             let raw = n.to_string();
