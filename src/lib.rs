@@ -21,6 +21,7 @@ pub mod input;
 pub mod inspect;
 pub mod keys;
 pub mod mint;
+pub mod pipe;
 pub mod render;
 pub mod time;
 pub mod token;

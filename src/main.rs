@@ -1,5 +1,5 @@
 use clap::Parser;
-use jwtctl::{app, cli::Cli, context::Context};
+use jwtctl::{app, cli::Cli, context::Context, pipe};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         }
     };
     let ctx = Context::from_process();
+    pipe::widen_stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let exit = app::run(
         &cli,

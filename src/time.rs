@@ -70,50 +70,55 @@ pub fn write_rfc3339(seconds: i64, out: &mut Vec<u8>) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let two = |out: &mut Vec<u8>, n: i64| {
-        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8])
+    // Filled on the stack and appended at once: batches write a few of these per token.
+    let mut text = *b"0000-00-00T00:00:00Z";
+    let mut two = |at: usize, n: i64| {
+        text[at] = b'0' + (n / 10) as u8;
+        text[at + 1] = b'0' + (n % 10) as u8;
     };
-    two(out, year / 100);
-    two(out, year % 100);
-    out.push(b'-');
-    two(out, month);
-    out.push(b'-');
-    two(out, day);
-    out.push(b'T');
-    two(out, secs / 3600);
-    out.push(b':');
-    two(out, secs / 60 % 60);
-    out.push(b':');
-    two(out, secs % 60);
-    out.push(b'Z');
+    two(0, year / 100);
+    two(2, year % 100);
+    two(5, month);
+    two(8, day);
+    two(11, secs / 3600);
+    two(14, secs / 60 % 60);
+    two(17, secs % 60);
+    out.extend_from_slice(&text);
 }
 
 /// A compact span: `3h12m`, `41s`, `2d4h`, `1y30d`. Two units at most.
 pub fn span(seconds: i64) -> String {
+    let mut out = Vec::with_capacity(12);
+    write_span(seconds, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Append [`span`] of `seconds` to `out` (batch output writes one or two per token).
+pub fn write_span(seconds: i64, out: &mut Vec<u8>) {
     let s = seconds.unsigned_abs();
-    const UNITS: [(u64, &str); 5] = [
-        (365 * 86_400, "y"),
-        (86_400, "d"),
-        (3_600, "h"),
-        (60, "m"),
-        (1, "s"),
+    const UNITS: [(u64, u8); 5] = [
+        (365 * 86_400, b'y'),
+        (86_400, b'd'),
+        (3_600, b'h'),
+        (60, b'm'),
+        (1, b's'),
     ];
     if s == 0 {
-        return "0s".into();
+        out.extend_from_slice(b"0s");
+        return;
     }
-    let mut out = String::new();
     let mut rest = s;
     let mut used = 0;
     for (size, unit) in UNITS {
         if rest >= size && used < 2 {
-            out.push_str(&format!("{}{unit}", rest / size));
+            out.extend_from_slice(itoa::Buffer::new().format(rest / size).as_bytes());
+            out.push(unit);
             rest %= size;
             used += 1;
         } else if used > 0 {
             used = 2; // only adjacent units: "1y30d", never "1y5s"
         }
     }
-    out
 }
 
 /// Parse `--at`: RFC 3339 (`2026-11-23T10:00:00Z`) or Unix seconds (`1700000000`).

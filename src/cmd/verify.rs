@@ -25,21 +25,43 @@ pub struct Verify<'a> {
     pub policy: Policy,
     /// What is known about where the keys came from.
     pub facts: Facts<'a>,
+    /// How reports are shown, with what does not depend on the token rendered once.
+    pub render: Render<'a>,
+}
+
+/// How `verify` shows its reports, decided once per run.
+pub enum Render<'a> {
+    /// Nothing on stdout (`--quiet`).
+    Quiet,
+    /// JSON Lines.
+    Json(render::verify::JsonLines<'a>),
+    /// Human text.
+    Human(render::verify::HumanLines<'a>),
+}
+
+impl<'a> Render<'a> {
+    /// The renderer `output` asks for, over the keys of the ring, judging times at `at`.
+    pub fn new(output: &Output, ring: &[Prepared<'a>], at: i64) -> Self {
+        let keys = ring.iter().map(|p| p.key);
+        if output.quiet {
+            Render::Quiet
+        } else if output.json {
+            Render::Json(render::verify::JsonLines::new(keys))
+        } else {
+            Render::Human(render::verify::HumanLines::new(keys, at, &output.style))
+        }
+    }
 }
 
 impl TokenJob for Verify<'_> {
-    fn token(&self, line: u64, token: &Token<'_>, output: &Output, out: &mut Vec<u8>) -> Exit {
+    fn token(&self, line: u64, token: &Token<'_>, _output: &Output, out: &mut Vec<u8>) -> Exit {
         let report = verify(token, self.ring, &self.policy, self.facts);
-        let exit = report.verdict.exit();
-        if output.quiet {
-            return exit;
+        match &self.render {
+            Render::Quiet => {}
+            Render::Json(json) => json.write(line, &report, self.policy.at, out),
+            Render::Human(human) => human.write(&report, out),
         }
-        if output.json {
-            render::verify::json(line, &report, self.policy.at, out);
-        } else {
-            render::verify::human(&report, self.policy.at, &output.style, out);
-        }
-        exit
+        report.verdict.exit()
     }
 
     fn malformed(&self, line: u64, error: &Malformed, output: &Output, out: &mut Vec<u8>) {
@@ -76,6 +98,7 @@ pub fn run(
         tell(&keys, &output, err);
     }
     let ring: Vec<Prepared<'_>> = keys.keys.iter().map(Prepared::new).collect();
+    let at = args.at.unwrap_or(ctx.now);
     let job = Verify {
         ring: &ring,
         policy: Policy {
@@ -84,11 +107,12 @@ pub fn run(
             require: args.require.clone(),
             typ: args.typ.clone(),
             leeway: args.leeway,
-            at: args.at.unwrap_or(ctx.now),
+            at,
         },
         facts: Facts {
             jwks_kids: keys.jwks_kids.as_deref(),
         },
+        render: Render::new(&output, &ring, at),
     };
     super::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
 }

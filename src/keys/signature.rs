@@ -1,15 +1,34 @@
 //! Signing and signature checks with a key of the ring. HMAC keys are prepared once per run
 //! (the keyed hash state is computed once and reused for every token).
 
-use super::{Family, Key, Material};
+use super::{Family, Key, Material, Secret};
 use aws_lc_rs::hmac;
 use jsonwebtoken::Algorithm;
+use std::sync::OnceLock;
 
 /// A key ready for many signature checks.
 pub struct Prepared<'k> {
     /// The key.
     pub key: &'k Key,
     hmac: Option<[hmac::Key; 3]>,
+    /// HMAC keys for variants of the secret, prepared on first use (see [`Prepared::variants`]).
+    variants: OnceLock<Vec<Variant>>,
+}
+
+/// A variant of an HMAC secret (a near miss a diagnosis tries), ready for many checks.
+pub struct Variant {
+    /// Which variant, as the caller that made it numbers them.
+    pub tag: usize,
+    keys: [hmac::Key; 3],
+}
+
+impl Variant {
+    /// Does `signature` over `message` verify with this variant under `alg` (an HMAC
+    /// algorithm; `None` for any other)?
+    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
+        let (i, _) = hmac_alg(alg)?;
+        Some(hmac::verify(&self.keys[i], message, signature).is_ok())
+    }
 }
 
 /// Why a signature could not be checked at all (as opposed to "does not match").
@@ -62,7 +81,38 @@ impl<'k> Prepared<'k> {
                 hmac::Key::new(hmac::HMAC_SHA512, b),
             ]
         });
-        Prepared { key, hmac }
+        Prepared {
+            key,
+            hmac,
+            variants: OnceLock::new(),
+        }
+    }
+
+    /// HMAC keys for variants of this key's secret, made by `make` (tagged candidate secrets)
+    /// on the first call and kept for the run: a batch of tokens that all miss tries the same
+    /// variants of the same secret for each, and an HMAC key schedule per variant per token
+    /// would cost more than the check itself. Only the first call's `make` is used; there is
+    /// one caller, the near-miss diagnosis. Empty for a key without a secret.
+    pub fn variants(&self, make: impl FnOnce(&[u8]) -> Vec<(usize, Secret)>) -> &[Variant] {
+        self.variants.get_or_init(|| {
+            let Some(secret) = self.key.secret() else {
+                return Vec::new();
+            };
+            make(secret.expose())
+                .into_iter()
+                .map(|(tag, candidate)| {
+                    let b = candidate.expose();
+                    Variant {
+                        tag,
+                        keys: [
+                            hmac::Key::new(hmac::HMAC_SHA256, b),
+                            hmac::Key::new(hmac::HMAC_SHA384, b),
+                            hmac::Key::new(hmac::HMAC_SHA512, b),
+                        ],
+                    }
+                })
+                .collect()
+        })
     }
 
     /// Check the algorithm a token names against what the key allows.
@@ -217,6 +267,30 @@ mod tests {
             Prepared::new(&pinned).sign(Algorithm::HS256, b"h.p"),
             Err(SigError::AlgNotAllowed { .. })
         ));
+    }
+
+    #[test]
+    fn variants_are_prepared_once_and_verify_like_their_secret() {
+        let k = key(b"0123456789abcdef0123456789abcdef\n");
+        let p = Prepared::new(&k);
+        let mut made = 0;
+        let trimmed = |s: &[u8]| vec![(7, Secret::new(s.trim_ascii_end().to_vec()))];
+        let first = p.variants(|s| {
+            made += 1;
+            trimmed(s)
+        });
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].tag, 7);
+        let again = p.variants(|_| unreachable!("prepared on the first call"));
+        assert!(std::ptr::eq(first, again));
+        assert_eq!(made, 1);
+        let plain = key(b"0123456789abcdef0123456789abcdef");
+        for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
+            let sig = sign(&plain, alg, b"h.p").unwrap();
+            assert_eq!(again[0].verify(alg, b"h.p", &sig), Some(true));
+            assert_eq!(again[0].verify(alg, b"h.q", &sig), Some(false));
+        }
+        assert_eq!(again[0].verify(Algorithm::RS256, b"h.p", b"s"), None);
     }
 
     #[test]

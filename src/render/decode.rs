@@ -1,7 +1,7 @@
 //! Rendering `decode` results: human text and the JSON Lines schema.
 
 use super::indent;
-use super::sanitize::{escape, escape_bytes, to_json_line, to_json_pretty};
+use super::sanitize::{escape, escape_bytes, to_json_line, to_json_pretty, write_json_str};
 use super::style::{Role, Style};
 use crate::exit::Exit;
 use crate::inspect::{Inspection, TimeFact};
@@ -95,15 +95,25 @@ fn time_line(fact: &TimeFact, at: i64, style: &Style) -> String {
 
 /// "expired 3h12m ago", "issued 41s in the future", ...
 pub fn relative_phrase(claim: &str, delta: i64) -> (Role, String) {
-    let span = time::span(delta);
-    match (claim, delta > 0) {
-        ("exp", true) => (Role::Good, format!("expires in {span}")),
-        ("exp", false) => (Role::Bad, format!("expired {span} ago")),
-        ("nbf", true) => (Role::Bad, format!("not valid for another {span}")),
-        ("nbf", false) => (Role::Good, format!("valid since {span} ago")),
-        ("iat", true) => (Role::Bad, format!("issued {span} in the future")),
-        (_, _) => (Role::Dim, format!("issued {span} ago")),
-    }
+    let mut out = Vec::with_capacity(32);
+    let role = write_relative_phrase(claim, delta, &mut out);
+    (role, String::from_utf8(out).unwrap_or_default())
+}
+
+/// Append [`relative_phrase`] to `out` (ASCII only); returns its role.
+pub fn write_relative_phrase(claim: &str, delta: i64, out: &mut Vec<u8>) -> Role {
+    let (role, before, after): (Role, &[u8], &[u8]) = match (claim, delta > 0) {
+        ("exp", true) => (Role::Good, b"expires in ", b""),
+        ("exp", false) => (Role::Bad, b"expired ", b" ago"),
+        ("nbf", true) => (Role::Bad, b"not valid for another ", b""),
+        ("nbf", false) => (Role::Good, b"valid since ", b" ago"),
+        ("iat", true) => (Role::Bad, b"issued ", b" in the future"),
+        (_, _) => (Role::Dim, b"issued ", b" ago"),
+    };
+    out.extend_from_slice(before);
+    time::write_span(delta, out);
+    out.extend_from_slice(after);
+    role
 }
 
 /// One JSON line for a decoded token (schema `kind: "decoded"`). Written directly (not
@@ -193,19 +203,20 @@ pub fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
     }
 }
 
-/// The JSON object for an input that could not be read (schema: `kind: "error"`).
+/// The JSON object for an input that could not be read (schema: `kind: "error"`). Written
+/// directly, like [`json`]: a batch of log lines can have many of these.
 pub fn error_json(line: u64, error: &Malformed, out: &mut Vec<u8>) {
-    let view = serde_json::json!({
-        "kind": "error",
-        "line": line,
-        "exit_code": Exit::Malformed.code(),
-        "error": {
-            "class": Exit::Malformed.name(),
-            "code": error.code,
-            "segment": error.segment.name(),
-            "message": error.message,
-        }
-    });
-    to_json_line(&view, out);
-    out.push(b'\n');
+    out.extend_from_slice(b"{\"kind\":\"error\",\"line\":");
+    out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+    out.extend_from_slice(b",\"exit_code\":");
+    push_int(out, i64::from(Exit::Malformed.code()));
+    out.extend_from_slice(b",\"error\":{\"class\":");
+    write_json_str(Exit::Malformed.name(), out);
+    out.extend_from_slice(b",\"code\":");
+    write_json_str(error.code, out);
+    out.extend_from_slice(b",\"segment\":");
+    write_json_str(error.segment.name(), out);
+    out.extend_from_slice(b",\"message\":");
+    write_json_str(&error.message, out);
+    out.extend_from_slice(b"}}\n");
 }

@@ -23,7 +23,8 @@ pub fn is_unsafe_char(c: char) -> bool {
 
 /// Does `text` contain any character [`is_unsafe_char`] flags?
 pub fn is_unsafe_text(text: &str) -> bool {
-    text.chars().any(is_unsafe_char)
+    // Printable ASCII is never unsafe: only text with other bytes is decoded and looked at.
+    !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(is_unsafe_char)
 }
 
 /// `text` with every unsafe character replaced by a visible `\u{..}` escape.
@@ -55,8 +56,87 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
     out
 }
 
+/// Bytes that stand for themselves inside a JSON string and on a terminal: printable ASCII
+/// except `"` and `\\`. Everything else needs a look (an escape, or a check of its character).
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        table[b] = b != b'"' as usize && b != b'\\' as usize;
+        b += 1;
+    }
+    table
+};
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// `\\uXXXX` (lower-case hex, as serde_json writes it) for a character of the BMP.
+fn push_u_escape(c: u32, out: &mut Vec<u8>) {
+    out.extend_from_slice(&[
+        b'\\',
+        b'u',
+        HEX[(c >> 12 & 0xf) as usize],
+        HEX[(c >> 8 & 0xf) as usize],
+        HEX[(c >> 4 & 0xf) as usize],
+        HEX[(c & 0xf) as usize],
+    ]);
+}
+
+/// Append `text` as a JSON string (quotes included), escaped exactly as [`to_json_line`]
+/// escapes a string: JSON's own escapes, and every [`is_unsafe_char`] as `\\uXXXX`. Written
+/// directly because batch output escapes a few strings per token: runs of plain ASCII are
+/// copied in one go and only the rest is looked at character by character.
+pub fn write_json_str(text: &str, out: &mut Vec<u8>) {
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if PLAIN[b as usize] {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            _ => b"",
+        };
+        if !short.is_empty() {
+            out.extend_from_slice(short);
+            i += 1;
+        } else if b < 0x20 {
+            push_u_escape(u32::from(b), out);
+            i += 1;
+        } else {
+            // DEL or the start of a multi-byte character: `i` is on a character boundary
+            // because only whole characters are ever stepped over.
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            let len = c.len_utf8();
+            if is_unsafe_char(c) {
+                push_u_escape(c as u32, out);
+            } else {
+                out.extend_from_slice(&bytes[i..i + len]);
+            }
+            i += len;
+        }
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
 /// A serde_json formatter that, on top of JSON's own escaping, writes every unsafe character
-/// as a `\uXXXX` escape. Output stays valid JSON and decodes to the same strings.
+/// as a `\\uXXXX` escape. Output stays valid JSON and decodes to the same strings.
 pub struct SafeFormatter<F>(pub F);
 
 impl<F: Formatter> Formatter for SafeFormatter<F> {
@@ -65,15 +145,27 @@ impl<F: Formatter> Formatter for SafeFormatter<F> {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // serde_json has already taken out what JSON escapes (quotes, backslashes, C0
+        // controls): only characters past printable ASCII can still be unsafe.
+        let bytes = fragment.as_bytes();
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] < 0x7f {
+                i += 1;
+                continue;
+            }
+            let Some(c) = fragment.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
             if is_unsafe_char(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
+                w.write_all(&bytes[start..i])?;
                 write!(w, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
             }
+            i += c.len_utf8();
         }
-        w.write_all(&fragment.as_bytes()[start..])
+        w.write_all(&bytes[start..])
     }
 
     fn write_char_escape<W: ?Sized + Write>(
@@ -154,6 +246,38 @@ mod tests {
         assert_eq!(escape("a\u{202e}b"), "a\\u{202e}b");
         assert_eq!(escape("a\u{9b}b\u{7f}"), "a\\u{9b}b\\u{7f}");
         assert_eq!(escape_bytes(b"ok\xff\x1b"), "ok\\xff\\u{1b}");
+    }
+
+    #[test]
+    fn the_direct_string_writer_escapes_like_the_formatter() {
+        for text in [
+            "",
+            "plain ascii",
+            "q\"uo\\te/",
+            "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1b}[2J\u{1f}",
+            "del\u{7f} c1\u{85}\u{9b} nbsp\u{a0}",
+            "é日本 \u{200b}\u{202e}\u{2066}\u{feff}\u{fffa} 😀",
+        ] {
+            let mut direct = Vec::new();
+            write_json_str(text, &mut direct);
+            let mut serde = Vec::new();
+            to_json_line(text, &mut serde);
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                String::from_utf8(serde).unwrap()
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_direct_string_writer_matches_serde_on_any_text(text in "\\PC*|[\\x00-\\x{a0}\\x{2028}-\\x{202f}\"\\\\a]{0,12}") {
+            let mut direct = Vec::new();
+            write_json_str(&text, &mut direct);
+            let mut serde = Vec::new();
+            to_json_line(text.as_str(), &mut serde);
+            proptest::prop_assert_eq!(direct, serde);
+        }
     }
 
     #[test]

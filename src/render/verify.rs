@@ -2,72 +2,151 @@
 //! next step) and the JSON Lines schema (`kind: "verified"`).
 //!
 //! Every reason may quote the token (kid, iss, aud, typ, alg): human text goes through
-//! [`escape`], JSON through [`to_json_line`]. Keys appear by label and short fingerprint only.
+//! [`escape`], JSON through [`write_json_str`]. Keys appear by label and short fingerprint only.
 
-use super::decode::relative_phrase;
-use super::sanitize::{escape, to_json_line};
+use super::decode::write_relative_phrase;
+use super::sanitize::{escape, write_json_str};
 use super::style::{Role, Style};
 use crate::keys::Key;
-use crate::time::{rfc3339, span};
+use crate::time::{rfc3339, span, write_rfc3339};
 use crate::token::json::type_name;
 use crate::verify::{CheckName, KeyOutcome, Reason, Report, Status, Trial, Verdict};
-use serde::Serialize;
+use jsonwebtoken::Algorithm;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Human view of one report. `at` is the instant the times were judged at.
-pub fn human(report: &Report<'_>, at: i64, style: &Style, out: &mut Vec<u8>) {
-    let mut text = String::with_capacity(1024);
-    let _ = writeln!(
-        text,
-        "{} {}",
-        style.paint(Role::Heading, "Checks"),
-        style.paint(Role::Dim, &format!("(at {})", rfc3339(at)))
-    );
-    for check in &report.checks {
-        let (role, word) = match check.status {
-            Status::Pass => (Role::Good, "pass"),
-            Status::Fail => (Role::Bad, "FAIL"),
-            Status::Skip => (Role::Dim, "skip"),
-        };
-        let _ = writeln!(
-            text,
-            "  {}  {}  {}",
-            style.paint(role, word),
-            style.paint(Role::Name, &format!("{:<9}", check.name.name())),
-            escape(&reason(check.name, &check.reason, at))
+/// Everything in a human report that is the same for every token of a run, styled once when
+/// the run starts (styling allocates, and a batch prints a report per token): the heading with
+/// the instant, the `pass  exp        ` start of every check line, the verdict words, the
+/// other headings, and each key's verdict sentence for a clean pass.
+pub struct HumanLines<'k> {
+    /// `Checks (at 2026-11-23T10:00:00Z)` and its newline.
+    heading: String,
+    /// `  pass  exp        ` for every check and status (as [`JsonLines`] indexes them).
+    starts: Vec<String>,
+    /// `Verdict: VALID: ` for every verdict.
+    verdicts: Vec<(Verdict, String)>,
+    /// `Diagnosis` and its newline.
+    diagnosis: String,
+    /// `  - ` before each finding.
+    bullet: String,
+    /// `Next step: `.
+    next_step: String,
+    /// Per key of the ring: the verdict sentence when the token is valid and signed by it,
+    /// escaped, with its newline.
+    valid: Vec<(&'k Key, String)>,
+    at: i64,
+}
+
+impl<'k> HumanLines<'k> {
+    /// Style the parts for a run over `keys` (the ring, in order), judged at `at`.
+    pub fn new(keys: impl IntoIterator<Item = &'k Key>, at: i64, style: &Style) -> Self {
+        let heading = format!(
+            "{} {}\n",
+            style.paint(Role::Heading, "Checks"),
+            style.paint(Role::Dim, &format!("(at {})", rfc3339(at)))
         );
-    }
-    let role = match report.verdict {
-        Verdict::Valid => Role::Good,
-        _ => Role::Bad,
-    };
-    let _ = writeln!(
-        text,
-        "{} {}: {}",
-        style.paint(Role::Heading, "Verdict:"),
-        style.paint(role, verdict_word(report.verdict)),
-        escape(&verdict_text(report))
-    );
-    if !report.diagnosis.is_empty() {
-        let _ = writeln!(text, "{}", style.paint(Role::Heading, "Diagnosis"));
-        for finding in &report.diagnosis {
-            let _ = writeln!(
-                text,
-                "  {} {}",
-                style.paint(Role::Warn, "-"),
-                escape(&finding.message)
+        let mut starts = Vec::with_capacity(CheckName::ALL.len() * STATUSES.len());
+        for name in CheckName::ALL {
+            for status in STATUSES {
+                let (role, word) = match status {
+                    Status::Pass => (Role::Good, "pass"),
+                    Status::Fail => (Role::Bad, "FAIL"),
+                    Status::Skip => (Role::Dim, "skip"),
+                };
+                starts.push(format!(
+                    "  {}  {}  ",
+                    style.paint(role, word),
+                    style.paint(Role::Name, &format!("{:<9}", name.name())),
+                ));
+            }
+        }
+        let verdicts = [
+            Verdict::Valid,
+            Verdict::Rejected,
+            Verdict::Mismatch,
+            Verdict::ClaimsRejected,
+            Verdict::KeyUnusable,
+        ]
+        .into_iter()
+        .map(|verdict| {
+            let role = match verdict {
+                Verdict::Valid => Role::Good,
+                _ => Role::Bad,
+            };
+            let start = format!(
+                "{} {}: ",
+                style.paint(Role::Heading, "Verdict:"),
+                style.paint(role, verdict_word(verdict))
             );
+            (verdict, start)
+        })
+        .collect();
+        let valid = keys
+            .into_iter()
+            .map(|key| (key, format!("{}\n", escape(&valid_text(key)))))
+            .collect();
+        HumanLines {
+            heading,
+            starts,
+            verdicts,
+            diagnosis: format!("{}\n", style.paint(Role::Heading, "Diagnosis")),
+            bullet: format!("  {} ", style.paint(Role::Warn, "-")),
+            next_step: format!("{} ", style.paint(Role::Heading, "Next step:")),
+            valid,
+            at,
         }
     }
-    if let Some(step) = &report.next_step {
-        let _ = writeln!(
-            text,
-            "{} {}",
-            style.paint(Role::Heading, "Next step:"),
-            escape(step)
-        );
+
+    /// Append the human view of one report.
+    pub fn write(&self, report: &Report<'_>, out: &mut Vec<u8>) {
+        let at = self.at;
+        out.extend_from_slice(self.heading.as_bytes());
+        for check in &report.checks {
+            let start =
+                &self.starts[check.name as usize * STATUSES.len() + status_index(check.status)];
+            out.extend_from_slice(start.as_bytes());
+            match &check.reason {
+                // ASCII words and numbers: nothing to escape.
+                Reason::ExpiresIn { exp: value }
+                | Reason::ValidSince { nbf: value }
+                | Reason::IssuedAt { iat: value } => {
+                    write_time_reason(check.name, *value, at, out);
+                }
+                reason => {
+                    out.extend_from_slice(escape(&self::reason(check.name, reason, at)).as_bytes())
+                }
+            }
+            out.push(b'\n');
+        }
+        if let Some((_, start)) = self.verdicts.iter().find(|(v, _)| *v == report.verdict) {
+            out.extend_from_slice(start.as_bytes());
+        }
+        let valid = match (report.verdict, report.matched_key) {
+            (Verdict::Valid, Some(key)) => self.valid.iter().find(|(k, _)| std::ptr::eq(*k, key)),
+            _ => None,
+        };
+        match valid {
+            Some((_, sentence)) => out.extend_from_slice(sentence.as_bytes()),
+            None => {
+                out.extend_from_slice(escape(&verdict_text(report)).as_bytes());
+                out.push(b'\n');
+            }
+        }
+        if !report.diagnosis.is_empty() {
+            out.extend_from_slice(self.diagnosis.as_bytes());
+            for finding in &report.diagnosis {
+                out.extend_from_slice(self.bullet.as_bytes());
+                out.extend_from_slice(escape(&finding.message).as_bytes());
+                out.push(b'\n');
+            }
+        }
+        if let Some(step) = &report.next_step {
+            out.extend_from_slice(self.next_step.as_bytes());
+            out.extend_from_slice(escape(step).as_bytes());
+            out.push(b'\n');
+        }
     }
-    out.extend_from_slice(text.as_bytes());
 }
 
 fn verdict_word(verdict: Verdict) -> &'static str {
@@ -90,11 +169,7 @@ pub fn verdict_text(report: &Report<'_>) -> String {
         .map(|c| c.name.name())
         .collect();
     match (report.verdict, report.matched_key) {
-        (Verdict::Valid, Some(key)) => format!(
-            "signed by `{}` ({}); every check passed (exit {exit})",
-            key.label,
-            short(key)
-        ),
+        (Verdict::Valid, Some(key)) => valid_text(key),
         (Verdict::ClaimsRejected, Some(key)) => format!(
             "the signature matches `{}` ({}), but {} failed (exit {exit})",
             key.label,
@@ -119,6 +194,16 @@ pub fn verdict_text(report: &Report<'_>) -> String {
         }
         (_, None) => format!("{} failed (exit {exit})", failed.join(", ")),
     }
+}
+
+/// The verdict sentence of a valid token signed by `key`.
+fn valid_text(key: &Key) -> String {
+    format!(
+        "signed by `{}` ({}); every check passed (exit {})",
+        key.label,
+        short(key),
+        Verdict::Valid.exit().code()
+    )
 }
 
 fn short(key: &Key) -> String {
@@ -156,8 +241,10 @@ fn trial_text(trial: &Trial<'_>) -> String {
     format!("`{}` ({}) {what}", trial.key.label, short(trial.key))
 }
 
-/// A check's reason in words.
-pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> String {
+/// A check's reason in words. Borrowed when the words are the same for every token (which
+/// also means they quote nothing from the token or the keys: only `'static` text can be
+/// borrowed), so the common checks of a batch cost no formatting.
+pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> Cow<'static, str> {
     let claim = name.name();
     match reason {
         Reason::Compact => "compact JWS: header and claims are JSON objects".into(),
@@ -167,28 +254,30 @@ pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> String {
         Reason::Crit(value) => format!(
             "header has `crit` {value}: RFC 7515 §4.1.11 requires rejecting it, and jwtctl \
              understands no extensions"
-        ),
+        )
+        .into(),
         Reason::B64 => {
             "header has `b64`: RFC 7797 unencoded payloads are not allowed in JWTs".into()
         }
         Reason::AlgMissing => "header has no `alg`".into(),
         Reason::AlgNotString(value) => {
-            format!("header `alg` is {}, not a string", type_name(value))
+            format!("header `alg` is {}, not a string", type_name(value)).into()
         }
-        Reason::AlgAllowed(alg) => format!("{alg:?}, pinned by the keys"),
-        Reason::AlgNone(alg) => format!("alg `{alg}`: unsigned tokens are never accepted"),
+        Reason::AlgAllowed(alg) => format!("{alg:?}, pinned by the keys").into(),
+        Reason::AlgNone(alg) => format!("alg `{alg}`: unsigned tokens are never accepted").into(),
         Reason::AlgUnsupported(alg) => {
-            format!("{alg} is not supported by jwtctl (its crypto library has no P-521)")
+            format!("{alg} is not supported by jwtctl (its crypto library has no P-521)").into()
         }
-        Reason::AlgUnknown(alg) => format!("`{alg}` is not an algorithm jwtctl verifies"),
-        Reason::AlgNotPinned(alg) => format!("{alg:?}: no given key is pinned to it"),
-        Reason::NoUsableKey(why) => format!("no usable key: {why}"),
+        Reason::AlgUnknown(alg) => format!("`{alg}` is not an algorithm jwtctl verifies").into(),
+        Reason::AlgNotPinned(alg) => format!("{alg:?}: no given key is pinned to it").into(),
+        Reason::NoUsableKey(why) => format!("no usable key: {why}").into(),
         Reason::NoAlg => "no `alg` to check".into(),
-        Reason::KidFound(kid) => format!("`{kid}` names a given key"),
+        Reason::KidFound(kid) => format!("`{kid}` names a given key").into(),
         Reason::KidNotFound { kid, present } => format!(
             "`{kid}` is not among the keys (kids present: {})",
             quoted_list(present.iter().copied(), ", ")
-        ),
+        )
+        .into(),
         Reason::KeysHaveNoKid => "the keys have no kid: every key is tried".into(),
         Reason::TokenHasNoKid => "the token names no kid: every key is tried".into(),
         Reason::Matched { key, after } => {
@@ -201,11 +290,11 @@ pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> String {
             if !missed.is_empty() {
                 let _ = write!(text, "; did not match {}", missed.join(", "));
             }
-            text
+            text.into()
         }
         Reason::NoMatch(trials) => {
             let list: Vec<String> = trials.iter().map(trial_text).collect();
-            format!("matches no key: {}", list.join("; "))
+            format!("matches no key: {}", list.join("; ")).into()
         }
         Reason::SignatureNotChecked => "not checked: the algorithm check failed".into(),
         Reason::NoClaimSet => "the payload is not a claim set".into(),
@@ -213,45 +302,62 @@ pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> String {
             CheckName::Exp => "no `exp`: the token never expires; it dies only when the signing \
                                key changes (--require exp makes expiry mandatory)"
                 .into(),
-            _ => format!("no `{claim}`"),
+            CheckName::Nbf => "no `nbf`".into(),
+            CheckName::Iat => "no `iat`".into(),
+            _ => format!("no `{claim}`").into(),
         },
-        Reason::AbsentRequired => format!("no `{claim}`, but --require {claim} makes it mandatory"),
-        Reason::NotNumericDate(why) => format!("`{claim}` {why}"),
+        Reason::AbsentRequired => {
+            format!("no `{claim}`, but --require {claim} makes it mandatory").into()
+        }
+        Reason::NotNumericDate(why) => format!("`{claim}` {why}").into(),
         Reason::ExpiresIn { exp }
         | Reason::ValidSince { nbf: exp }
         | Reason::IssuedAt { iat: exp } => {
-            let (_, phrase) = relative_phrase(claim, exp - at);
-            format!("{phrase} ({})", rfc3339(*exp))
+            let mut text = Vec::with_capacity(48);
+            write_time_reason(name, *exp, at, &mut text);
+            String::from_utf8(text).unwrap_or_default().into()
         }
         Reason::Expired { exp, leeway } => format!(
             "expired {} ago ({}){}",
             span(at - exp),
             rfc3339(*exp),
             beyond(*leeway)
-        ),
+        )
+        .into(),
         Reason::ExpiredWithinLeeway { exp, leeway } => format!(
             "expired {} ago ({}), within the {} leeway",
             span(at - exp),
             rfc3339(*exp),
             span(*leeway)
-        ),
+        )
+        .into(),
         Reason::NotYetValid { nbf, leeway } => format!(
             "not valid for another {} (until {}){}",
             span(nbf - at),
             rfc3339(*nbf),
             beyond(*leeway)
-        ),
+        )
+        .into(),
         Reason::IssuedInFuture { iat, leeway } => format!(
             "issued {} in the future ({}){}: clock skew?",
             span(iat - at),
             rfc3339(*iat),
             beyond(*leeway)
-        ),
-        Reason::NotAsked(flag) => format!("not asked ({flag})"),
-        Reason::Equal(value) => format!("`{value}` as expected"),
+        )
+        .into(),
+        Reason::NotAsked(flag) => match *flag {
+            "--iss" => "not asked (--iss)".into(),
+            "--aud" => "not asked (--aud)".into(),
+            "--require" => "not asked (--require)".into(),
+            "--typ" => "not asked (--typ)".into(),
+            _ => format!("not asked ({flag})").into(),
+        },
+        Reason::Equal(value) => format!("`{value}` as expected").into(),
         Reason::Missing => match name {
             CheckName::Typ => "the header has no `typ`".into(),
-            _ => format!("the token has no `{claim}`"),
+            CheckName::Iss => "the token has no `iss`".into(),
+            CheckName::Aud => "the token has no `aud`".into(),
+            _ => format!("the token has no `{claim}`").into(),
         },
         Reason::WrongType(value) => format!(
             "`{claim}` is {}, not {}",
@@ -260,21 +366,22 @@ pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> String {
                 CheckName::Aud => "a string or a non-empty array of strings",
                 _ => "a string",
             }
-        ),
+        )
+        .into(),
         Reason::Differs { got, want } => format!(
             "{got} is not {}",
             quoted_list(want.iter().map(String::as_str), " or ")
-        ),
+        )
+        .into(),
         Reason::AllPresent(claims) => format!(
             "present: {}",
             quoted_list(claims.iter().map(String::as_str), ", ")
-        ),
+        )
+        .into(),
         Reason::MissingClaims(missing) => {
-            format!("missing: {}", quoted_list(missing.iter().copied(), ", "))
+            format!("missing: {}", quoted_list(missing.iter().copied(), ", ")).into()
         }
-        Reason::AudNotAsked(value) => {
-            format!("not asked (--aud); the token is for {value}")
-        }
+        Reason::AudNotAsked(value) => format!("not asked (--aud); the token is for {value}").into(),
     }
 }
 
@@ -286,70 +393,302 @@ fn beyond(leeway: i64) -> String {
     }
 }
 
-/// The JSON object for one verified token (schema: `kind: "verified"`).
-#[derive(Serialize)]
-pub struct VerifiedJson<'a> {
-    kind: &'static str,
-    line: u64,
-    valid: bool,
-    verdict: &'static str,
-    exit_code: u8,
-    checks: Vec<CheckJson>,
-    matched_key: Option<KeyJson<'a>>,
-    diagnosis: Vec<FindingJson<'a>>,
-    next_step: Option<&'a str>,
+/// "expires in 3h12m (2026-11-23T13:12:00Z)" for a time claim that passed: ASCII only, no
+/// quotes, so it is its own JSON string content.
+fn write_time_reason(name: CheckName, value: i64, at: i64, out: &mut Vec<u8>) {
+    write_relative_phrase(name.name(), value - at, out);
+    out.extend_from_slice(b" (");
+    write_rfc3339(value, out);
+    out.push(b')');
 }
 
-#[derive(Serialize)]
-struct CheckJson {
-    name: &'static str,
-    status: &'static str,
-    reason: String,
+/// Text that is its own JSON string content: printable ASCII without `"` or `\\`.
+fn is_plain_json(text: &str) -> bool {
+    text.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
 }
 
-#[derive(Serialize)]
-struct KeyJson<'a> {
-    label: &'a str,
-    fingerprint: &'a str,
+/// Everything in a `verify --json` line (schema `kind: "verified"`) that is the same for every
+/// token of a run, rendered and escaped once when the run starts: a batch writes millions of
+/// these lines, and only what comes from the token itself is escaped per line. The field order
+/// is part of the schema pinned by tests.
+pub struct JsonLines<'k> {
+    /// Per key of the ring: the `matched_key` object, and the signature reason when the key
+    /// matched with no key missed before it.
+    keys: Vec<KeyJson<'k>>,
+    /// The algorithm reason ("HS256, pinned by the keys") of every algorithm a key is pinned
+    /// to, as a JSON string.
+    algs: Vec<(Algorithm, Vec<u8>)>,
+    /// `{"name":"exp","status":"pass","reason":` for every check and status.
+    heads: Vec<Vec<u8>>,
 }
 
-#[derive(Serialize)]
-struct FindingJson<'a> {
-    code: &'static str,
-    message: &'a str,
+struct KeyJson<'k> {
+    key: &'k Key,
+    matched_key: Vec<u8>,
+    matches: Vec<u8>,
 }
 
-/// One JSON line for a verified token.
-pub fn json(line: u64, report: &Report<'_>, at: i64, out: &mut Vec<u8>) {
-    let view = VerifiedJson {
-        kind: "verified",
-        line,
-        valid: report.verdict == Verdict::Valid,
-        verdict: report.verdict.name(),
-        exit_code: report.verdict.exit().code(),
-        checks: report
-            .checks
-            .iter()
-            .map(|c| CheckJson {
-                name: c.name.name(),
-                status: c.status.name(),
-                reason: reason(c.name, &c.reason, at),
+const STATUSES: [Status; 3] = [Status::Pass, Status::Fail, Status::Skip];
+
+fn status_index(status: Status) -> usize {
+    match status {
+        Status::Pass => 0,
+        Status::Fail => 1,
+        Status::Skip => 2,
+    }
+}
+
+impl<'k> JsonLines<'k> {
+    /// Pre-render the parts for a run over `keys` (the ring, in order).
+    pub fn new(keys: impl IntoIterator<Item = &'k Key>) -> Self {
+        let mut algs: Vec<(Algorithm, Vec<u8>)> = Vec::new();
+        let keys = keys
+            .into_iter()
+            .map(|key| {
+                for &alg in &key.algorithms {
+                    if !algs.iter().any(|(a, _)| *a == alg) {
+                        let mut text = Vec::new();
+                        write_json_str(
+                            &reason(CheckName::Algorithm, &Reason::AlgAllowed(alg), 0),
+                            &mut text,
+                        );
+                        algs.push((alg, text));
+                    }
+                }
+                let mut matched_key = b"{\"label\":".to_vec();
+                write_json_str(&key.label, &mut matched_key);
+                matched_key.extend_from_slice(b",\"fingerprint\":");
+                write_json_str(&key.fingerprint, &mut matched_key);
+                matched_key.push(b'}');
+                let first_try = Reason::Matched {
+                    key,
+                    after: Vec::new(),
+                };
+                let mut matches = Vec::new();
+                write_json_str(&reason(CheckName::Signature, &first_try, 0), &mut matches);
+                KeyJson {
+                    key,
+                    matched_key,
+                    matches,
+                }
             })
-            .collect(),
-        matched_key: report.matched_key.map(|k| KeyJson {
-            label: &k.label,
-            fingerprint: &k.fingerprint,
-        }),
-        diagnosis: report
-            .diagnosis
-            .iter()
-            .map(|f| FindingJson {
-                code: f.code,
-                message: &f.message,
-            })
-            .collect(),
-        next_step: report.next_step.as_deref(),
-    };
-    to_json_line(&view, out);
-    out.push(b'\n');
+            .collect();
+        let mut heads = Vec::with_capacity(CheckName::ALL.len() * STATUSES.len());
+        for name in CheckName::ALL {
+            for status in STATUSES {
+                let mut head = b"{\"name\":".to_vec();
+                write_json_str(name.name(), &mut head);
+                head.extend_from_slice(b",\"status\":");
+                write_json_str(status.name(), &mut head);
+                head.extend_from_slice(b",\"reason\":");
+                heads.push(head);
+            }
+        }
+        JsonLines { keys, algs, heads }
+    }
+
+    fn key(&self, key: &Key) -> Option<&KeyJson<'k>> {
+        self.keys.iter().find(|k| std::ptr::eq(k.key, key))
+    }
+
+    /// Append the JSON line for one verified token, `at` the instant times were judged at.
+    pub fn write(&self, line: u64, report: &Report<'_>, at: i64, out: &mut Vec<u8>) {
+        let verdict = report.verdict;
+        out.extend_from_slice(b"{\"kind\":\"verified\",\"line\":");
+        out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+        out.extend_from_slice(if verdict == Verdict::Valid {
+            b",\"valid\":true,\"verdict\":\""
+        } else {
+            b",\"valid\":false,\"verdict\":\""
+        });
+        out.extend_from_slice(verdict.name().as_bytes());
+        out.extend_from_slice(b"\",\"exit_code\":");
+        out.extend_from_slice(itoa::Buffer::new().format(verdict.exit().code()).as_bytes());
+        out.extend_from_slice(b",\"checks\":[");
+        for (i, check) in report.checks.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(
+                &self.heads[check.name as usize * STATUSES.len() + status_index(check.status)],
+            );
+            self.write_reason(check.name, &check.reason, at, out);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"matched_key\":");
+        match report.matched_key {
+            Some(key) => match self.key(key) {
+                Some(k) => out.extend_from_slice(&k.matched_key),
+                None => {
+                    out.extend_from_slice(b"{\"label\":");
+                    write_json_str(&key.label, out);
+                    out.extend_from_slice(b",\"fingerprint\":");
+                    write_json_str(&key.fingerprint, out);
+                    out.push(b'}');
+                }
+            },
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"diagnosis\":[");
+        for (i, finding) in report.diagnosis.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"code\":");
+            write_json_str(finding.code, out);
+            out.extend_from_slice(b",\"message\":");
+            write_json_str(&finding.message, out);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"next_step\":");
+        match &report.next_step {
+            Some(step) => write_json_str(step, out),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
+    /// A check's reason as a JSON string: pre-rendered, written straight (ASCII with nothing to
+    /// escape), or, for what quotes the token, formatted and escaped.
+    fn write_reason(&self, name: CheckName, reason: &Reason<'_>, at: i64, out: &mut Vec<u8>) {
+        match reason {
+            Reason::Matched { key, after } if after.is_empty() => {
+                if let Some(k) = self.key(key) {
+                    out.extend_from_slice(&k.matches);
+                    return;
+                }
+            }
+            Reason::AlgAllowed(alg) => {
+                if let Some((_, text)) = self.algs.iter().find(|(a, _)| a == alg) {
+                    out.extend_from_slice(text);
+                    return;
+                }
+            }
+            Reason::ExpiresIn { exp: value }
+            | Reason::ValidSince { nbf: value }
+            | Reason::IssuedAt { iat: value } => {
+                out.push(b'"');
+                write_time_reason(name, *value, at, out);
+                out.push(b'"');
+                return;
+            }
+            _ => {}
+        }
+        match self::reason(name, reason, at) {
+            // Our own words: a test checks that every borrowed reason needs no escaping.
+            Cow::Borrowed(text) => {
+                debug_assert!(is_plain_json(text), "{text}");
+                out.push(b'"');
+                out.extend_from_slice(text.as_bytes());
+                out.push(b'"');
+            }
+            Cow::Owned(text) => write_json_str(&text, out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every reason variant that carries no token data (the only ones that can be borrowed),
+    /// with every value of those that carry a static one.
+    fn fixed_samples() -> Vec<Reason<'static>> {
+        vec![
+            Reason::Compact,
+            Reason::PlainJws,
+            Reason::B64,
+            Reason::AlgMissing,
+            Reason::NoAlg,
+            Reason::KeysHaveNoKid,
+            Reason::TokenHasNoKid,
+            Reason::SignatureNotChecked,
+            Reason::NoClaimSet,
+            Reason::Absent,
+            Reason::AbsentRequired,
+            Reason::Missing,
+            Reason::NotAsked("--iss"),
+            Reason::NotAsked("--aud"),
+            Reason::NotAsked("--require"),
+            Reason::NotAsked("--typ"),
+        ]
+    }
+
+    /// Forces a decision for every new variant: data-free ones belong in [`fixed_samples`].
+    fn carries_data(reason: &Reason<'_>) -> bool {
+        match reason {
+            Reason::Compact
+            | Reason::PlainJws
+            | Reason::B64
+            | Reason::AlgMissing
+            | Reason::NoAlg
+            | Reason::KeysHaveNoKid
+            | Reason::TokenHasNoKid
+            | Reason::SignatureNotChecked
+            | Reason::NoClaimSet
+            | Reason::Absent
+            | Reason::AbsentRequired
+            | Reason::Missing
+            | Reason::NotAsked(_) => false,
+            Reason::Crit(_)
+            | Reason::AlgNotString(_)
+            | Reason::AlgAllowed(_)
+            | Reason::AlgNone(_)
+            | Reason::AlgUnsupported(_)
+            | Reason::AlgUnknown(_)
+            | Reason::AlgNotPinned(_)
+            | Reason::NoUsableKey(_)
+            | Reason::KidFound(_)
+            | Reason::KidNotFound { .. }
+            | Reason::Matched { .. }
+            | Reason::NoMatch(_)
+            | Reason::NotNumericDate(_)
+            | Reason::ExpiresIn { .. }
+            | Reason::Expired { .. }
+            | Reason::ExpiredWithinLeeway { .. }
+            | Reason::ValidSince { .. }
+            | Reason::NotYetValid { .. }
+            | Reason::IssuedAt { .. }
+            | Reason::IssuedInFuture { .. }
+            | Reason::Equal(_)
+            | Reason::WrongType(_)
+            | Reason::Differs { .. }
+            | Reason::AllPresent(_)
+            | Reason::MissingClaims(_)
+            | Reason::AudNotAsked(_) => true,
+        }
+    }
+
+    #[test]
+    fn borrowed_reasons_need_no_json_escaping() {
+        let mut borrowed = 0;
+        for reason in fixed_samples() {
+            assert!(!carries_data(&reason));
+            for name in CheckName::ALL {
+                if let Cow::Borrowed(text) = super::reason(name, &reason, 0) {
+                    assert!(is_plain_json(text), "{name:?} {reason:?}: {text}");
+                    borrowed += 1;
+                }
+            }
+        }
+        assert!(
+            borrowed > 16,
+            "the common reasons are borrowed ({borrowed})"
+        );
+    }
+
+    #[test]
+    fn time_reasons_are_plain_json() {
+        for (name, value) in [
+            (CheckName::Exp, 1_800_000_000),
+            (CheckName::Nbf, 0),
+            (CheckName::Iat, 253_402_300_799),
+        ] {
+            let mut text = Vec::new();
+            write_time_reason(name, value, 1_795_000_000, &mut text);
+            let text = String::from_utf8(text).unwrap();
+            assert!(is_plain_json(&text), "{text}");
+        }
+    }
 }

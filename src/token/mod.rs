@@ -131,7 +131,28 @@ impl Header {
     pub fn map(&self) -> &Map<String, Value> {
         &self.map
     }
+
+    /// Member `name`. A header has a handful of members, and every check of every token of
+    /// a batch asks for a few of them: comparing the names costs less than hashing the one
+    /// asked for (SipHash), so small headers are searched in order.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        if self.map.len() <= SMALL_HEADER {
+            self.map
+                .iter()
+                .find_map(|(k, v)| (k.as_str() == name).then_some(v))
+        } else {
+            self.map.get(name)
+        }
+    }
+
+    /// Whether member `name` is present.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
 }
+
+/// Headers up to this many members are searched in order (see [`Header::get`]).
+const SMALL_HEADER: usize = 8;
 
 impl Deref for Header {
     type Target = Map<String, Value>;
@@ -191,9 +212,12 @@ impl Claims {
     pub fn get(&self, name: &str) -> Option<Value> {
         match (&self.scan, self.map.get()) {
             (_, Some(map)) => map.get(name).cloned(),
-            (Some(scan), None) => scan
-                .get(&self.json, name)
-                .and_then(|raw| serde_json::from_slice(raw).ok()),
+            (Some(scan), None) => scan.get(&self.json, name).and_then(|raw| {
+                // Time claims are plain integers: read them without a JSON deserializer.
+                scan::integer(raw)
+                    .map(Value::from)
+                    .or_else(|| serde_json::from_slice(raw).ok())
+            }),
             (None, None) => self.map().get(name).cloned(),
         }
     }

@@ -44,29 +44,70 @@ impl Scan {
     pub fn get<'t>(&self, text: &'t [u8], name: &str) -> Option<&'t [u8]> {
         self.members
             .iter()
-            .find(|(k, _)| &text[k.clone()] == name.as_bytes())
+            .find(|(k, _)| same_name(&text[k.clone()], name.as_bytes()))
             .map(|(_, v)| &text[v.clone()])
     }
+}
+
+/// Whether two member names are equal. Claim names are a few bytes long and most differ in
+/// length: comparing them here costs less than the call to `memcmp` that `==` makes (perf:
+/// memcmp was 4.5% of verify --json, from claim lookups and duplicate checks).
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The value of `raw` when it is a plain integer as the scanner accepts them (at most 18
+/// digits, so it fits an `i64`), exactly as serde_json would read it; `None` for anything
+/// else, including `-0` (which serde_json reads as the float `-0.0`).
+pub fn integer(raw: &[u8]) -> Option<i64> {
+    let (negative, digits) = match raw {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, raw),
+    };
+    if digits.is_empty()
+        || digits.len() > 18
+        || (digits.len() > 1 && digits[0] == b'0')
+        || (negative && digits == b"0")
+        || !digits.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let value = digits
+        .iter()
+        .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    Some(if negative { -value } else { value })
 }
 
 /// Scan `text`, which must be a JSON object. `None`: not on the fast path (maybe invalid,
 /// maybe just unusual); use the full parser.
 pub fn scan_object(text: &[u8]) -> Option<Scan> {
     let text_str = std::str::from_utf8(text).ok()?;
+    // A batch scans a payload per token: the duplicate-check stack is kept between scans
+    // (per thread), and the members vector is sized for a typical claim set at once.
+    let mut keys = KEYS.take();
+    keys.clear();
     let mut s = Scanner {
         src: text_str,
         text: text_str.as_bytes(),
         pos: 0,
-        scan: Scan::default(),
-        keys: Vec::new(),
+        scan: Scan {
+            members: Vec::with_capacity(TYPICAL_MEMBERS),
+            ..Scan::default()
+        },
+        keys,
     };
-    s.skip_ws();
-    if s.peek()? != b'{' {
-        return None;
-    }
-    s.object(0, true)?;
-    s.skip_ws();
-    (s.pos == s.text.len()).then_some(s.scan)
+    let done = s.document();
+    KEYS.set(std::mem::take(&mut s.keys));
+    done.then_some(s.scan)
+}
+
+/// Top-level members of a typical claim set (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`
+/// and a few of the issuer's own), to size the members vector once.
+const TYPICAL_MEMBERS: usize = 12;
+
+thread_local! {
+    static KEYS: std::cell::Cell<Vec<Range<usize>>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 struct Scanner<'t> {
@@ -79,6 +120,16 @@ struct Scanner<'t> {
 }
 
 impl Scanner<'_> {
+    /// The whole text: one object, nothing after it but whitespace.
+    fn document(&mut self) -> bool {
+        self.skip_ws();
+        if self.peek() != Some(b'{') || self.object(0, true).is_none() {
+            return false;
+        }
+        self.skip_ws();
+        self.pos == self.text.len()
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.get(self.pos).copied()
     }
@@ -246,7 +297,7 @@ impl Scanner<'_> {
             if self.keys.len() - first_key >= MAX_MEMBERS
                 || self.keys[first_key..]
                     .iter()
-                    .any(|k| &self.text[k.clone()] == name)
+                    .any(|k| same_name(&self.text[k.clone()], name))
             {
                 return None; // duplicate (the full parser names it) or too many members
             }
@@ -406,7 +457,46 @@ mod tests {
         })
     }
 
+    #[test]
+    fn integers_read_as_serde_json_reads_them() {
+        for raw in [
+            "0",
+            "7",
+            "-7",
+            "1795042989",
+            "-1795042989",
+            "999999999999999999",
+            "-999999999999999999",
+        ] {
+            let ours = integer(raw.as_bytes()).map(serde_json::Value::from);
+            let theirs: serde_json::Value = serde_json::from_str(raw).unwrap();
+            assert_eq!(ours, Some(theirs), "{raw}");
+        }
+        for raw in [
+            "",
+            "-",
+            "-0",
+            "01",
+            "1.5",
+            "1e3",
+            "\"1\"",
+            "1234567890123456789",
+            "+1",
+        ] {
+            assert_eq!(integer(raw.as_bytes()), None, "{raw}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn integers_agree_with_serde_json(n in any::<i64>()) {
+            let raw = n.to_string();
+            if let Some(ours) = integer(raw.as_bytes()) {
+                let theirs: serde_json::Value = serde_json::from_str(&raw).unwrap();
+                prop_assert_eq!(serde_json::Value::from(ours), theirs);
+            }
+        }
+
         #[test]
         fn fast_path_never_accepts_what_the_full_parser_rejects(text in json_text()) {
             let full = json::parse(text.as_bytes());

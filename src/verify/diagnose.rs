@@ -11,7 +11,6 @@ use crate::keys::signature::Prepared;
 use crate::keys::{Family, Key, Secret, load::decode_hex};
 use crate::time::{numeric_date, rfc3339, span};
 use crate::token::Token;
-use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -85,7 +84,7 @@ pub(super) fn diagnose(
         }
         Reason::NoMatch(trials) => {
             let alg = token.alg().and_then(|a| a.parse::<Algorithm>().ok());
-            let near = alg.and_then(|alg| near_misses(token, trials, alg));
+            let near = alg.and_then(|alg| near_misses(token, ring, trials, alg));
             match near {
                 Some((finding, step)) => {
                     findings.push(finding);
@@ -446,34 +445,23 @@ const FORGIVING_URL_SAFE: GeneralPurpose =
     GeneralPurpose::new(&base64::alphabet::URL_SAFE, FORGIVING);
 
 /// Would the signature match an HMAC key of the ring after one of the usual mistakes?
-/// Returns the finding and the next step for the first near miss found.
+/// Returns the finding and the next step for the first near miss found. The variants' keys
+/// are prepared once per key and run (see [`Prepared::variants`]), not per token.
 fn near_misses(
     token: &Token<'_>,
+    ring: &[Prepared<'_>],
     trials: &[Trial<'_>],
     alg: Algorithm,
 ) -> Option<(Finding, String)> {
-    let algorithm = match alg {
-        Algorithm::HS256 => hmac::HMAC_SHA256,
-        Algorithm::HS384 => hmac::HMAC_SHA384,
-        Algorithm::HS512 => hmac::HMAC_SHA512,
-        _ => return None,
-    };
     let message = token.signing_input();
     for trial in trials.iter().filter(|t| t.outcome == KeyOutcome::NoMatch) {
-        let Some(secret) = trial.key.secret() else {
+        let Some(prepared) = ring.iter().find(|p| std::ptr::eq(p.key, trial.key)) else {
             continue;
         };
-        for variant in VARIANTS {
-            let Some(bytes) = (variant.make)(secret.expose()) else {
-                continue;
-            };
-            // Candidate secrets are secrets too: wiped on drop like the original.
-            let candidate = Secret::new(bytes);
-            if candidate.is_empty() || candidate == *secret {
-                continue;
-            }
-            let key = hmac::Key::new(algorithm, candidate.expose());
-            if hmac::verify(&key, message, &token.signature).is_ok() {
+        for candidate in prepared.variants(candidates) {
+            if candidate.verify(alg, message, &token.signature)? {
+                let variant = &VARIANTS[candidate.tag];
+                let secret = trial.key.secret()?;
                 return Some((
                     Finding::new(
                         variant.code,
@@ -485,6 +473,20 @@ fn near_misses(
         }
     }
     None
+}
+
+/// Every variant of `secret` worth trying, tagged with its index in [`VARIANTS`], in order.
+fn candidates(secret: &[u8]) -> Vec<(usize, Secret)> {
+    VARIANTS
+        .iter()
+        .enumerate()
+        .filter_map(|(tag, variant)| {
+            // Candidate secrets are secrets too: wiped on drop like the original.
+            let candidate = Secret::new((variant.make)(secret)?);
+            let differs = !candidate.is_empty() && candidate != Secret::new(secret.to_vec());
+            differs.then_some((tag, candidate))
+        })
+        .collect()
 }
 
 fn claim_findings(

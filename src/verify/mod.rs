@@ -134,6 +134,21 @@ impl CheckName {
     /// Number of checks.
     pub const COUNT: usize = 11;
 
+    /// Every check, in report order.
+    pub const ALL: [CheckName; CheckName::COUNT] = [
+        CheckName::Structure,
+        CheckName::Algorithm,
+        CheckName::Kid,
+        CheckName::Signature,
+        CheckName::Exp,
+        CheckName::Nbf,
+        CheckName::Iat,
+        CheckName::Iss,
+        CheckName::Aud,
+        CheckName::Required,
+        CheckName::Typ,
+    ];
+
     /// Stable name (JSON and human output).
     pub const fn name(self) -> &'static str {
         match self {

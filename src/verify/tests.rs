@@ -87,7 +87,7 @@ fn run_with(token: &str, keys: &[Key], policy: &Policy, facts: Facts<'_>, any: b
         reasons: report
             .checks
             .iter()
-            .map(|c| reason(c.name, &c.reason, policy.at))
+            .map(|c| reason(c.name, &c.reason, policy.at).into_owned())
             .collect(),
         codes: report.diagnosis.iter().map(|f| f.code).collect(),
         messages: report

@@ -9,6 +9,7 @@ mod generated;
 mod help;
 mod hostile;
 mod mint;
+mod mixed;
 mod properties;
 mod readme;
 mod schema;

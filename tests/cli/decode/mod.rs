@@ -1,6 +1,7 @@
 //! `jwtctl decode`.
 
 mod batch;
+mod equivalence;
 mod input;
 mod malformed;
 mod output;

@@ -6,6 +6,7 @@
 
 mod batch;
 mod diagnosis;
+mod equivalence;
 mod incident;
 mod output;
 mod vectors;
