@@ -113,7 +113,7 @@ fn run(bin: &str, args: &[&str], input: &Path, env: &[(&str, &str)]) -> Run {
         loop {
             match stdout.read(&mut buf) {
                 Ok(0) | Err(_) => break lines,
-                Ok(n) => lines += buf[..n].iter().filter(|&&b| b == b'\n').count(),
+                Ok(n) => lines += memchr::memchr_iter(b'\n', &buf[..n]).count(),
             }
         }
     });
