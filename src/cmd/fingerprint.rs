@@ -10,8 +10,6 @@ use crate::fingerprint::{self, Expected, Options};
 use crate::keys::fetch::HttpFetch;
 use crate::keys::load::{self, Stdin};
 use crate::render;
-use crate::render::sanitize::escape;
-use crate::render::style::Role;
 use std::io::{Read, Write};
 
 /// Run `jwtctl fingerprint`.
@@ -37,8 +35,7 @@ pub fn run(
     let ring = load::load(&args.keys, ctx, stdin, &HttpFetch::new())?;
     if !output.quiet {
         for notice in &ring.notices {
-            let label = output.err_style.paint(Role::Warn, "note:");
-            let _ = writeln!(err, "jwtctl: {label} {}", escape(notice));
+            super::note(err, &output.err_style, notice);
         }
     }
     let report = fingerprint::report(

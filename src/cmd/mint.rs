@@ -141,12 +141,9 @@ pub fn run(
     let run_facts = RunFacts::new(&facts_template(args, ctx, key, alg)?)
         .map_err(|detail| audit_failure(AuditError::InvalidRecord { index: 0, detail }))?;
 
-    let warn = |err: &mut dyn Write, text: &str| {
-        let label = output.err_style.paint(Role::Warn, "warning:");
-        let _ = writeln!(err, "jwtctl: {label} {}", escape(text));
-    };
+    let warn = |err: &mut dyn Write, text: &str| super::warn(err, &output.err_style, text);
     for notice in ring.notices.iter().chain(&checking.notices) {
-        let _ = writeln!(err, "jwtctl: {}", escape(notice));
+        super::note(err, &output.err_style, notice);
     }
     if let (Some(secret), Some(len)) = (key.secret(), keys::hmac_output_len(alg))
         && let Some(why) = keys::parse::weakness(secret.expose(), len)

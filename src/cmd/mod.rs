@@ -161,6 +161,26 @@ pub fn read_options(input: &TokenInput) -> ReadOptions {
     }
 }
 
+/// `jwtctl: note: TEXT` on stderr: how something was decided (e.g. which key source).
+pub fn note(err: &mut dyn Write, style: &Style, text: &str) {
+    let _ = writeln!(
+        err,
+        "jwtctl: {} {}",
+        style.paint(Role::Dim, "note:"),
+        escape(text)
+    );
+}
+
+/// `jwtctl: warning: TEXT` on stderr: something the operator should act on.
+pub fn warn(err: &mut dyn Write, style: &Style, text: &str) {
+    let _ = writeln!(
+        err,
+        "jwtctl: {} {}",
+        style.paint(Role::Warn, "warning:"),
+        escape(text)
+    );
+}
+
 /// Report a run-ending failure on stderr: one line, then hints.
 pub fn report(err: &mut dyn Write, error: &anyhow::Error, style: &Style) {
     let label = style.paint(Role::Bad, "error:");

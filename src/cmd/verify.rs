@@ -11,8 +11,6 @@ use crate::keys::fetch::HttpFetch;
 use crate::keys::load::{self, KeyRing, Stdin};
 use crate::keys::signature::Prepared;
 use crate::render;
-use crate::render::sanitize::escape;
-use crate::render::style::Role;
 use crate::token::{Malformed, Token};
 use crate::verify::{Facts, Policy, verify};
 use std::io::{Read, Write};
@@ -129,21 +127,14 @@ fn no_key() -> Failure {
 fn tell(keys: &KeyRing, output: &Output, err: &mut dyn Write) {
     let style = &output.err_style;
     for notice in &keys.notices {
-        let _ = writeln!(
-            err,
-            "jwtctl: {} {}",
-            style.paint(Role::Dim, "note:"),
-            escape(notice)
-        );
+        super::note(err, style, notice);
     }
     for key in &keys.keys {
         if let Some(why) = key.weakness() {
-            let _ = writeln!(
+            super::warn(
                 err,
-                "jwtctl: {} secret `{}` is weak: {}",
-                style.paint(Role::Warn, "warning:"),
-                escape(&key.label),
-                escape(&why)
+                style,
+                &format!("secret `{}` is weak: {why}", key.label),
             );
         }
     }
