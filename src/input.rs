@@ -59,6 +59,13 @@ pub trait LineJob: Sync {
         Ok(())
     }
 
+    /// Whether the job holds a chunk's output back until [`LineJob::settle`] ran (then no
+    /// line of the chunk is written before it is settled). Jobs that don't can have a chunk's
+    /// earlier lines written while its later lines are still being processed.
+    fn holds_output(&self) -> bool {
+        false
+    }
+
     /// Called after each chunk's results were written, with the number of lines so far (for a
     /// progress display).
     fn progress(&self, lines: u64) {
@@ -174,8 +181,23 @@ pub fn run_lines(
 struct Job<'a> {
     part: &'a [u8],
     first: u64,
-    buffers: &'a mut (Vec<u8>, Vec<u8>),
+    buffers: (Vec<u8>, Vec<u8>),
+}
+
+/// A processed piece: its folded outcome and what it wrote.
+struct Done {
     exit: Exit,
+    out: Vec<u8>,
+    err: Vec<u8>,
+}
+
+/// Write one processed piece: stdout must succeed, stderr is best effort (it is for people).
+fn write_part(part: &Done, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+    out.write_all(&part.out)?;
+    if !part.err.is_empty() {
+        let _ = err.write_all(&part.err);
+    }
+    Ok(())
 }
 
 struct Driver<'j> {
@@ -229,42 +251,92 @@ impl Driver<'_> {
             return Ok(end);
         }
         let mut first = self.next_number;
-        let mut pool = std::mem::take(&mut self.pool);
-        pool.resize_with(parts.len().max(pool.len()), Default::default);
-        let mut jobs: Vec<Job<'_>> = Vec::with_capacity(parts.len());
-        for (part, buffers) in parts.into_iter().zip(pool.iter_mut()) {
+        let mut spare = std::mem::take(&mut self.pool);
+        let mut jobs = Vec::with_capacity(parts.len());
+        for part in parts {
             let lines = count_lines(part);
             jobs.push(Job {
                 part,
                 first,
-                buffers,
-                exit: Exit::Ok,
+                buffers: spare.pop().unwrap_or_default(),
             });
             first += lines;
         }
-        {
-            use rayon::prelude::*;
-            let this = &*self;
-            jobs.par_iter_mut().for_each(|job| {
-                let (out, err) = &mut *job.buffers;
-                job.exit = this.lines(job.part, job.first, out, err).0;
-            });
-        }
-        // Write each worker's output in order, straight from its buffer.
-        self.flush(out, err)?;
-        for job in jobs {
-            self.exit = self.exit.merge(job.exit);
-            let (o, e) = job.buffers;
-            out.write_all(o)?;
-            if !e.is_empty() {
-                let _ = err.write_all(e);
-            }
-            o.clear();
-            e.clear();
-        }
-        self.pool = pool;
         self.next_number = first;
+        let done = if self.job.holds_output() {
+            // Nothing of the chunk may be written before it is settled: process every part,
+            // settle, then write.
+            let done = self.process_all(jobs);
+            self.flush(out, err)?;
+            for part in &done {
+                write_part(part, out, err)?;
+            }
+            done
+        } else {
+            // Write each part as soon as it and the parts before it are done, while the later
+            // parts are still being processed: the workers do not wait for stdout to drain.
+            self.flush(out, err)?;
+            self.process_streaming(jobs, out, err)?
+        };
+        for mut part in done {
+            self.exit = self.exit.merge(part.exit);
+            part.out.clear();
+            part.err.clear();
+            self.pool.push((part.out, part.err));
+        }
+        self.pool.extend(spare);
         Ok(end)
+    }
+
+    fn run_part(&self, job: Job<'_>) -> Done {
+        let (mut out, mut err) = job.buffers;
+        let exit = self.lines(job.part, job.first, &mut out, &mut err).0;
+        Done { exit, out, err }
+    }
+
+    /// Process every part on the thread pool; results in input order.
+    fn process_all(&self, jobs: Vec<Job<'_>>) -> Vec<Done> {
+        use rayon::prelude::*;
+        jobs.into_par_iter().map(|job| self.run_part(job)).collect()
+    }
+
+    /// Process the parts on the thread pool while this thread writes the finished ones in
+    /// input order. Results in input order.
+    fn process_streaming(
+        &self,
+        jobs: Vec<Job<'_>>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<Vec<Done>> {
+        let count = jobs.len();
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+        std::thread::scope(|threads| {
+            // A plain thread waits on the pool, so this one stays free to write.
+            threads.spawn(move || {
+                rayon::scope(|pool| {
+                    for (index, job) in jobs.into_iter().enumerate() {
+                        let tx = tx.clone();
+                        pool.spawn(move |_| {
+                            let _ = tx.send((index, self.run_part(job)));
+                        });
+                    }
+                });
+            });
+            let mut slots: Vec<Option<Done>> = (0..count).map(|_| None).collect();
+            let mut next = 0;
+            let mut written = Ok(());
+            // Ends when every part was sent (all senders dropped).
+            for (index, part) in rx {
+                slots[index] = Some(part);
+                while let Some(Some(part)) = slots.get(next) {
+                    if written.is_ok() {
+                        written = write_part(part, out, err);
+                    }
+                    next += 1;
+                }
+            }
+            written.map(|()| slots.into_iter().flatten().collect())
+        })
     }
 
     /// Run the job over every line of `region` (complete lines, plus a final unterminated one),
@@ -412,6 +484,10 @@ mod tests {
             out.extend_from_slice(line.bytes);
             Exit::Ok
         }
+        fn holds_output(&self) -> bool {
+            true
+        }
+
         fn settle(&self, _out: &mut Vec<u8>, _err: &mut Vec<u8>) -> io::Result<()> {
             let lines = self.since.swap(0, std::sync::atomic::Ordering::SeqCst);
             if lines == 0 {

@@ -844,6 +844,11 @@ impl LineJob for Minter<'_> {
         self.commit(pending, out).map_err(io::Error::other)
     }
 
+    fn holds_output(&self) -> bool {
+        // Tokens are released only after their audit records are appended and synced.
+        true
+    }
+
     fn progress(&self, lines: u64) {
         self.progress.update(lines);
     }
