@@ -248,6 +248,13 @@ pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> Cow<'static, str
     let claim = name.name();
     match reason {
         Reason::Compact => "compact JWS: header and claims are JSON objects".into(),
+        Reason::KeyInHeaderIgnored(member) => match *member {
+            "jwk" => "compact JWS; header `jwk` ignored: a key chosen by the token's author is never trusted",
+            "jku" => "compact JWS; header `jku` ignored: keys a token points to are never fetched or trusted",
+            "x5u" => "compact JWS; header `x5u` ignored: certificates a token points to are never fetched or trusted",
+            _ => "compact JWS; header `x5c` ignored: a certificate chosen by the token's author is never trusted",
+        }
+        .into(),
         Reason::PlainJws => {
             "compact JWS whose payload is not a claim set (claim checks do not apply)".into()
         }
@@ -597,6 +604,10 @@ mod tests {
     fn fixed_samples() -> Vec<Reason<'static>> {
         vec![
             Reason::Compact,
+            Reason::KeyInHeaderIgnored("jwk"),
+            Reason::KeyInHeaderIgnored("jku"),
+            Reason::KeyInHeaderIgnored("x5u"),
+            Reason::KeyInHeaderIgnored("x5c"),
             Reason::PlainJws,
             Reason::B64,
             Reason::AlgMissing,
@@ -619,6 +630,7 @@ mod tests {
     fn carries_data(reason: &Reason<'_>) -> bool {
         match reason {
             Reason::Compact
+            | Reason::KeyInHeaderIgnored(_)
             | Reason::PlainJws
             | Reason::B64
             | Reason::AlgMissing

@@ -24,9 +24,14 @@ pub(super) fn structure<'a>(token: &'a Token<'_>) -> Check<'a> {
         Some(Value::String(_)) => {}
         Some(other) => return fail(Reason::AlgNotString(other)),
     }
-    let reason = match token.payload {
-        Payload::Claims(_) => Reason::Compact,
-        Payload::Bytes(_) => Reason::PlainJws,
+    // A key named by the token itself is never fetched or trusted; say so, then ignore it.
+    let named_key = crate::inspect::EMBEDDED_KEY_MEMBERS
+        .into_iter()
+        .find(|member| token.header.contains_key(*member));
+    let reason = match (&token.payload, named_key) {
+        (Payload::Bytes(_), _) => Reason::PlainJws,
+        (Payload::Claims(_), Some(member)) => Reason::KeyInHeaderIgnored(member),
+        (Payload::Claims(_), None) => Reason::Compact,
     };
     Check::new(CheckName::Structure, Status::Pass, reason)
 }

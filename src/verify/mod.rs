@@ -217,6 +217,8 @@ pub enum Reason<'a> {
     // structure
     /// A compact JWS whose payload is a JSON claim set.
     Compact,
+    /// A compact JWS whose header names a key (`jwk`, `jku`, `x5u` or `x5c`): ignored.
+    KeyInHeaderIgnored(&'static str),
     /// A compact JWS whose payload is not a claim set (`--any-payload`).
     PlainJws,
     /// The header has `crit` (its value).

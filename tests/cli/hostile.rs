@@ -478,3 +478,33 @@ fn a_huge_leeway_is_a_usage_error_not_an_overflow() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn keys_named_by_the_token_are_ignored_and_said_to_be() {
+    for (member, value) in [
+        ("jwk", r#"{"kty":"oct","k":"AA"}"#),
+        ("jku", r#""http://127.0.0.1:9/keys""#),
+        ("x5u", r#""http://127.0.0.1:9/cert""#),
+        ("x5c", r#"["MIIB"]"#),
+    ] {
+        let token = signed(
+            &format!(r#"{{"alg":"HS256","{member}":{value}}}"#),
+            &good_claims(),
+        );
+        for json in [false, true] {
+            let mut cmd = jwtctl();
+            cmd.args(["verify", "--at", AT, "--secret-env", "S"])
+                .env("S", std::str::from_utf8(SECRET).unwrap());
+            if json {
+                cmd.arg("--json");
+            }
+            let output = cmd.arg(&token).output().unwrap();
+            let out = text(&output.stdout);
+            assert_eq!(output.status.code(), Some(0), "{member}: {out}");
+            assert!(
+                out.contains(&format!("`{member}` ignored")),
+                "{member}: {out}"
+            );
+        }
+    }
+}
