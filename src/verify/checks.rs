@@ -27,7 +27,7 @@ pub(super) fn structure<'a>(token: &'a Token<'_>) -> Check<'a> {
     // A key named by the token itself is never fetched or trusted; say so, then ignore it.
     let named_key = crate::inspect::EMBEDDED_KEY_MEMBERS
         .into_iter()
-        .find(|member| token.header.contains_key(*member));
+        .find(|member| token.header.contains_key(member));
     let reason = match (&token.payload, named_key) {
         (Payload::Bytes(_), _) => Reason::PlainJws,
         (Payload::Claims(_), Some(member)) => Reason::KeyInHeaderIgnored(member),
