@@ -58,7 +58,7 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
 
 /// Bytes that stand for themselves inside a JSON string and on a terminal: printable ASCII
 /// except `"` and `\\`. Everything else needs a look (an escape, or a check of its character).
-const PLAIN: [bool; 256] = {
+pub(crate) const PLAIN: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0x20;
     while b < 0x7f {

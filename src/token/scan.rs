@@ -9,23 +9,13 @@
 //! JSON without duplicate member names, which the property tests below check against
 //! `json::parse`.
 
+use crate::render::sanitize::PLAIN;
 use std::ops::Range;
 
 /// Deepest nesting the fast path handles.
 const MAX_DEPTH: usize = 32;
 /// Largest object (in members) the fast path handles; duplicate checks are quadratic.
 const MAX_MEMBERS: usize = 32;
-
-/// Bytes a string can contain with nothing to check: printable ASCII except `"` and `\\`.
-const PLAIN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0x20;
-    while b < 0x7f {
-        table[b] = b != b'"' as usize && b != b'\\' as usize;
-        b += 1;
-    }
-    table
-};
 
 /// What the scanner learnt about a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
