@@ -526,9 +526,14 @@ impl Minter<'_> {
             .and_then(|t| token::parse(t, &self.read))
             .map_err(|e| LineFailure::malformed(&e))?;
         let trust = self.check_source(&token)?;
-        let Some(claims) = token.claim_set() else {
-            unreachable!("the reader only accepts claim sets here");
-        };
+        let claims = token.claim_set().ok_or_else(|| {
+            // The reader is set to accept only claim sets; say so rather than panic if not.
+            LineFailure::malformed(&token::Malformed::new(
+                token::Segment::Payload,
+                "not_object",
+                "is not a JSON claim set",
+            ))
+        })?;
         let old = Old {
             header: &token.header,
             claims,

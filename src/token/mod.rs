@@ -370,29 +370,21 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
         ));
     }
     let mut dots = memchr::memchr_iter(b'.', input);
-    let (first, second) = (dots.next(), dots.next());
-    let dots = match dots.next() {
-        None => usize::from(first.is_some()) + usize::from(second.is_some()),
-        Some(_) => 3 + dots.count(),
-    };
-    match dots {
-        2 => {}
-        4 => return Err(jwe(input)),
-        _ => {
-            return Err(Malformed::new(
-                Segment::Token,
-                "segments",
-                format!(
-                    "expected 3 dot-separated segments (header.payload.signature), found {}{}",
-                    dots + 1,
-                    if dots < 2 { ": truncated?" } else { "" }
-                ),
-            ));
+    let (first, second, third) = (dots.next(), dots.next(), dots.next());
+    let (Some(first), Some(second), None) = (first, second, third) else {
+        let count = [first, second, third].into_iter().flatten().count() + dots.count();
+        if count == 4 {
+            return Err(jwe(input));
         }
-    }
-    // Exactly two dots: split at them.
-    let (Some(first), Some(second)) = (first, second) else {
-        unreachable!("two dots were counted")
+        return Err(Malformed::new(
+            Segment::Token,
+            "segments",
+            format!(
+                "expected 3 dot-separated segments (header.payload.signature), found {}{}",
+                count + 1,
+                if count < 2 { ": truncated?" } else { "" }
+            ),
+        ));
     };
     let (header_b64, payload_b64, signature_b64) = (
         &input[..first],
