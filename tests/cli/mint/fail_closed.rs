@@ -78,9 +78,11 @@ fn a_read_only_directory() {
     use std::os::unix::fs::PermissionsExt;
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
-        // Root writes through directory permissions; the full-disk test below covers a failing
-        // write, and the other tests a path that cannot be created.
-        eprintln!("SKIPPED: running as root, a read-only directory is still writable");
+        // Root writes through directory permissions, so as root the read-only directory is
+        // procfs, where nobody can create a file.
+        let lab = Lab::new();
+        let stderr = refuses_to_mint(&lab, std::path::Path::new("/proc/jwtctl-audit.jsonl"));
+        assert!(stderr.contains("/proc/jwtctl-audit.jsonl"), "{stderr}");
         return;
     }
     let lab = Lab::new();
