@@ -74,10 +74,7 @@ pub fn load(
                     .hint("stdin can carry the tokens or the secret, not both; try --secret-file"),
             );
         }
-        let mut bytes = Vec::new();
-        stdin
-            .reader
-            .read_to_end(&mut bytes)
+        let bytes = read_bounded(stdin.reader)
             .map_err(|e| Failure::key(format!("cannot read the secret from stdin: {e}")))?;
         push_secret(
             &mut ring,
@@ -304,10 +301,28 @@ fn origin(label: &str, origin: String, modified: Option<i64>) -> Origin {
     }
 }
 
+/// Largest key file or secret read (a JWKS of many RSA keys fits easily).
+pub const MAX_KEY_BYTES: u64 = 1024 * 1024;
+
+/// Read at most [`MAX_KEY_BYTES`]; more is an error, so `--key /dev/zero` or a mistaken
+/// multi-gigabyte file fails at once instead of eating memory.
+fn read_bounded(reader: &mut dyn Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_KEY_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_KEY_BYTES {
+        return Err(std::io::Error::other(format!(
+            "more than {} KiB: not a key or secret",
+            MAX_KEY_BYTES / 1024
+        )));
+    }
+    Ok(bytes)
+}
+
 fn read_file(path: &Path) -> Result<(Vec<u8>, Option<i64>), Failure> {
     let shown = path.display();
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::key(format!("cannot read {shown}: {e}")))?;
+    let bytes = std::fs::File::open(path)
+        .and_then(|mut file| read_bounded(&mut file))
+        .map_err(|e| Failure::key(format!("cannot read {shown}: {e}")))?;
     let modified = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()

@@ -508,3 +508,24 @@ fn keys_named_by_the_token_are_ignored_and_said_to_be() {
         }
     }
 }
+
+#[test]
+fn endless_key_sources_fail_at_once() {
+    // Before a size cap, `--key /dev/zero` read until memory ran out.
+    let token = signed(r#"{"alg":"HS256"}"#, &good_claims());
+    for args in [
+        vec!["verify", "--key", "/dev/zero"],
+        vec!["verify", "--secret-file", "/dev/urandom"],
+        vec!["fingerprint", "--secret-file", "/dev/zero"],
+    ] {
+        let mut cmd = jwtctl();
+        cmd.args(&args);
+        if args[0] == "verify" {
+            cmd.arg(&token);
+        }
+        let output = cmd.output().unwrap();
+        let err = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(5), "{args:?}: {err}");
+        assert!(err.contains("not a key or secret"), "{args:?}: {err}");
+    }
+}
