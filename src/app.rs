@@ -5,15 +5,16 @@ use crate::cmd::{self, Output};
 use crate::context::Context;
 use crate::error::classify;
 use crate::exit::Exit;
+use crate::input::Stream;
 use crate::render::style::Style;
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// Run a parsed command line. Errors are reported on `err` and turned into an exit code here,
 /// and only here.
 pub fn run(
     cli: &Cli,
     ctx: &Context,
-    stdin: &mut dyn Read,
+    stdin: Stream,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
@@ -39,7 +40,7 @@ fn dispatch(
     cli: &Cli,
     ctx: &Context,
     output: Output,
-    stdin: &mut dyn Read,
+    stdin: Stream,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {

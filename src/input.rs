@@ -108,10 +108,91 @@ fn split_region(region: &[u8], min: usize, parts: usize) -> Vec<&[u8]> {
     pieces
 }
 
+/// Standard input as a batch reads it: owned and `Send`, so that reads can run ahead on a
+/// thread of their own while earlier lines are processed (tests pass in-memory bytes).
+pub type Stream = Box<dyn Read + Send>;
+
+/// Read once into `buf`, retrying when interrupted by a signal.
+fn read_some(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            result => return result,
+        }
+    }
+}
+
+/// A buffer handed to the read-ahead thread: read into `buf[offset..offset + CHUNK]`.
+struct Request {
+    buf: Vec<u8>,
+    offset: usize,
+}
+
+/// A buffer back from the read-ahead thread: `buf[..offset]` as it was sent, then what the
+/// read returned.
+struct Reply {
+    buf: Vec<u8>,
+    offset: usize,
+    read: io::Result<usize>,
+}
+
+/// The next read from stdin, running on its own thread while the current chunk is processed
+/// and written. The thread owns the reader and is not joined: when a run ends early (stdout
+/// closed, an audit log that cannot be written), a read that may never return (a terminal,
+/// `tail -f`) must not hold the process; dropping this ends the thread after its current read.
+struct ReadAhead {
+    requests: std::sync::mpsc::Sender<Request>,
+    replies: std::sync::mpsc::Receiver<Reply>,
+}
+
+impl ReadAhead {
+    fn start(reader: Stream) -> io::Result<Self> {
+        let (requests, inbox) = std::sync::mpsc::channel::<Request>();
+        let (outbox, replies) = std::sync::mpsc::channel::<Reply>();
+        std::thread::Builder::new()
+            .name("jwtctl-read".into())
+            .spawn(move || {
+                let mut reader = reader;
+                for Request { mut buf, offset } in inbox {
+                    let read = read_some(&mut reader, &mut buf[offset..offset + CHUNK]);
+                    if outbox.send(Reply { buf, offset, read }).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(ReadAhead { requests, replies })
+    }
+
+    /// Start reading into `buf` after its first `offset` bytes.
+    fn request(&self, mut buf: Vec<u8>, offset: usize) {
+        if buf.len() < offset + CHUNK {
+            buf.resize(offset + CHUNK, 0);
+        }
+        // The thread only stops when this side is dropped, so the send cannot fail while
+        // `self` lives; if it did, `receive` reports it.
+        let _ = self.requests.send(Request { buf, offset });
+    }
+
+    /// Wait for the read started by [`ReadAhead::request`]: the buffer, its filled length and
+    /// how many bytes the read added (0: end of input).
+    fn receive(&self) -> io::Result<(Vec<u8>, usize, usize)> {
+        let reply = self
+            .replies
+            .recv()
+            .map_err(|_| io::Error::other("the stdin reader thread stopped"))?;
+        let n = reply.read?;
+        Ok((reply.buf, reply.offset + n, n))
+    }
+}
+
 /// Run `job` over every line of `reader`, writing results in input order. Returns the
 /// batch's folded exit code (see [`Exit::merge`]) and the number of lines read.
+///
+/// The first read happens here; once the input turns out to be a batch, each next read runs
+/// on a thread of its own while the current chunk is processed, so the workers never wait
+/// for stdin between chunks. Memory stays at two chunks (plus one partial line).
 pub fn run_lines(
-    reader: &mut dyn Read,
+    mut reader: Stream,
     max_line: usize,
     job: &dyn LineJob,
     out: &mut dyn Write,
@@ -128,52 +209,72 @@ pub fn run_lines(
         err_buf: Vec::new(),
         pool: Vec::new(),
     };
-    // `buf[..filled]` holds unprocessed input (at most one partial line between reads). The
-    // buffer is zero-filled only when it grows, not on every read.
+    // `buf[..filled]` holds unprocessed input. The buffer is zero-filled only when it grows,
+    // not on every read.
     let mut buf: Vec<u8> = vec![0; CHUNK];
     let mut filled = 0;
-    let mut deferred_first = true; // hold the first line until we know whether more follow
-    loop {
+    // Read on this thread until we know whether more than one line follows: one token on
+    // stdin needs no second thread.
+    let mut eof = loop {
         if buf.len() < filled + CHUNK {
             buf.resize(filled + CHUNK, 0);
         }
-        let n = loop {
-            match reader.read(&mut buf[filled..filled + CHUNK]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        };
+        let n = read_some(&mut *reader, &mut buf[filled..filled + CHUNK])?;
         filled += n;
-        let eof = n == 0;
-        if deferred_first {
-            let data = &buf[..filled];
-            let lines = memchr::memchr_iter(b'\n', data).count();
-            let more_after_first = lines > 1 || (lines == 1 && !data.ends_with(b"\n"));
-            if !eof && !more_after_first && filled <= max_line {
-                continue; // need more input to know if this is a batch
-            }
+        let data = &buf[..filled];
+        let lines = memchr::memchr_iter(b'\n', data).count();
+        let more_after_first = lines > 1 || (lines == 1 && !data.ends_with(b"\n"));
+        if n == 0 || more_after_first || filled > max_line {
             driver.batch = more_after_first;
-            deferred_first = false;
+            break n == 0;
         }
-        let consumed = driver.complete_lines(&buf[..filled], eof, out, err)?;
-        buf.copy_within(consumed..filled, 0);
-        filled -= consumed;
+    };
+    // From here on each next read runs ahead on its own thread.
+    let ahead = if eof {
+        None
+    } else {
+        Some(ReadAhead::start(reader)?)
+    };
+    let mut spare: Vec<u8> = Vec::new();
+    loop {
+        // Complete lines are processed now; with `eof`, the unterminated last one too. The
+        // partial line after them starts the next buffer, unless it is already too long.
+        let end = if eof {
+            filled
+        } else {
+            memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1)
+        };
+        let too_long = filled - end > max_line;
+        let in_flight = match &ahead {
+            Some(ahead) if !eof => {
+                let carry = if too_long { 0 } else { filled - end };
+                let mut next = std::mem::take(&mut spare);
+                if next.len() < carry + CHUNK {
+                    next.resize(carry + CHUNK, 0);
+                }
+                next[..carry].copy_from_slice(&buf[end..end + carry]);
+                ahead.request(next, carry);
+                Some(ahead)
+            }
+            _ => None,
+        };
+        driver.complete_lines(&buf[..end], out, err)?;
         driver.flush(out, err)?;
         job.progress(driver.next_number - 1);
-        if eof {
+        let Some(ahead) = in_flight else {
             return Ok((driver.exit, driver.next_number - 1));
-        }
-        if filled > driver.max_line {
+        };
+        if too_long && !driver.skipping {
             // A line longer than the limit with no end in sight: report it once, then drop
             // its bytes until its newline instead of buffering them.
-            if !driver.skipping {
-                driver.oversized(&buf[..filled]);
-                driver.skipping = true;
-                driver.flush(out, err)?;
-            }
-            filled = 0;
+            driver.oversized(&buf[end..filled]);
+            driver.skipping = true;
+            driver.flush(out, err)?;
         }
+        let (next, next_filled, read) = ahead.receive()?;
+        eof = read == 0;
+        spare = std::mem::replace(&mut buf, next);
+        filled = next_filled;
     }
 }
 
@@ -215,24 +316,15 @@ struct Driver<'j> {
 }
 
 impl Driver<'_> {
-    /// Hand every complete line in `buf` to the job; with `eof`, the trailing partial line too.
-    /// Returns how many bytes were consumed. Large regions are split at line boundaries and
-    /// processed on all cores; results are joined in input order.
+    /// Hand every line of `region` (complete lines, and at the end of input the unterminated
+    /// last one) to the job. Large regions are split at line boundaries and processed on all
+    /// cores; results are written in input order.
     fn complete_lines(
         &mut self,
-        buf: &[u8],
-        eof: bool,
+        mut region: &[u8],
         out: &mut dyn Write,
         err: &mut dyn Write,
-    ) -> io::Result<usize> {
-        let mut end = match memchr::memrchr(b'\n', buf) {
-            Some(i) => i + 1,
-            None => 0,
-        };
-        if eof {
-            end = buf.len();
-        }
-        let mut region = &buf[..end];
+    ) -> io::Result<()> {
         if self.skipping && !region.is_empty() {
             // The rest of an oversized line already reported: drop it.
             let cut = memchr::memchr(b'\n', region).map_or(region.len(), |i| i + 1);
@@ -248,7 +340,7 @@ impl Driver<'_> {
             self.err_buf = err;
             self.exit = self.exit.merge(exit);
             self.next_number += lines;
-            return Ok(end);
+            return Ok(());
         }
         let mut first = self.next_number;
         let mut spare = std::mem::take(&mut self.pool);
@@ -285,7 +377,7 @@ impl Driver<'_> {
             self.pool.push((part.out, part.err));
         }
         self.pool.extend(spare);
-        Ok(end)
+        Ok(())
     }
 
     fn run_part(&self, job: Job<'_>) -> Done {
@@ -409,6 +501,10 @@ impl Driver<'_> {
 mod tests {
     use super::*;
 
+    fn bytes(input: &[u8]) -> Stream {
+        Box::new(io::Cursor::new(input.to_vec()))
+    }
+
     struct Echo;
     impl LineJob for Echo {
         fn line(&self, line: Line<'_>, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> Exit {
@@ -433,7 +529,7 @@ mod tests {
     fn run(input: &[u8], max_line: usize) -> (String, Exit) {
         let mut out = Vec::new();
         let (exit, _) =
-            run_lines(&mut &input[..], max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
+            run_lines(bytes(input), max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
         (String::from_utf8(out).unwrap(), exit)
     }
 
@@ -509,7 +605,14 @@ mod tests {
         let input = line.repeat(total);
         let job = Held::new(None);
         let mut out = Vec::new();
-        run_lines(&mut input.as_bytes(), 1000, &job, &mut out, &mut Vec::new()).unwrap();
+        run_lines(
+            bytes(input.as_bytes()),
+            1000,
+            &job,
+            &mut out,
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(out, input.as_bytes());
         let chunks = job.settled.lock().unwrap().clone();
         assert!(chunks.len() >= 3, "one settle per chunk: {chunks:?}");
@@ -518,7 +621,7 @@ mod tests {
         let failing = Held::new(Some(2));
         let mut out = Vec::new();
         let e = run_lines(
-            &mut input.as_bytes(),
+            bytes(input.as_bytes()),
             1000,
             &failing,
             &mut out,
@@ -527,6 +630,89 @@ mod tests {
         assert!(e.is_err());
         let first = failing.settled.lock().unwrap()[0];
         assert_eq!(out.len(), first * 100, "only the first chunk was released");
+    }
+
+    /// Hands out its input a few bytes per read, so lines span reads and chunks.
+    struct Trickle {
+        data: Vec<u8>,
+        pos: usize,
+        step: usize,
+    }
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = (self.data.len() - self.pos).min(self.step).min(buf.len());
+            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+            self.pos += n;
+            // Vary the step so read boundaries fall everywhere in a line.
+            self.step = self.step % 13 + 1;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_split_across_reads_are_joined() {
+        let mut input = String::new();
+        for i in 0..2_000 {
+            input.push_str(&format!("token-{i}\n"));
+        }
+        input.push_str("last-without-newline");
+        let reader = Trickle {
+            data: input.clone().into_bytes(),
+            pos: 0,
+            step: 1,
+        };
+        let mut out = Vec::new();
+        let (exit, lines) =
+            run_lines(Box::new(reader), 100, &Echo, &mut out, &mut Vec::new()).unwrap();
+        assert_eq!(exit, Exit::Ok);
+        assert_eq!(lines, 2_001);
+        let expected: String = input
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| format!("{}:true:false:{l}\n", i + 1))
+            .collect();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    /// Gives one chunk of lines, then blocks forever, like `tail -f` or a terminal nobody
+    /// types into.
+    struct Stalls {
+        first: Option<Vec<u8>>,
+        never: std::sync::mpsc::Receiver<()>,
+    }
+    impl Read for Stalls {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if let Some(data) = self.first.take() {
+                buf[..data.len()].copy_from_slice(&data);
+                return Ok(data.len());
+            }
+            let _ = self.never.recv();
+            Ok(0)
+        }
+    }
+
+    #[test]
+    fn a_failed_chunk_ends_the_run_while_a_read_is_pending() {
+        // The next read is already waiting on stdin when the first chunk's settle fails: the
+        // run must end at once, not when (if ever) more input arrives.
+        let (keep, never) = std::sync::mpsc::channel();
+        let reader = Stalls {
+            first: Some(b"a\nb\nc\n".to_vec()),
+            never,
+        };
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let job = Held::new(Some(1));
+            let mut out = Vec::new();
+            let result = run_lines(Box::new(reader), 100, &job, &mut out, &mut Vec::new());
+            let _ = done_tx.send((result.is_err(), out));
+        });
+        let (failed, out) = done_rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("run_lines returned while stdin was still blocked");
+        assert!(failed, "the failed settle is an error");
+        assert!(out.is_empty(), "nothing of the refused chunk was written");
+        drop(keep);
     }
 
     #[test]

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     let exit = app::run(
         &cli,
         &ctx,
-        &mut std::io::stdin().lock(),
+        Box::new(std::io::stdin()),
         &mut out,
         &mut std::io::stderr(),
     );

@@ -7,17 +7,18 @@ use crate::cli::FingerprintArgs;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::fingerprint::{self, Expected, Options};
+use crate::input::Stream;
 use crate::keys::fetch::HttpFetch;
 use crate::keys::load::{self, Stdin};
 use crate::render;
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// Run `jwtctl fingerprint`.
 pub fn run(
     args: &FingerprintArgs,
     ctx: &Context,
     output: Output,
-    stdin: &mut dyn Read,
+    mut stdin: Stream,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
@@ -29,7 +30,7 @@ pub fn run(
         (None, None) => None,
     };
     let stdin = Stdin {
-        reader: stdin,
+        reader: &mut *stdin,
         carries_tokens: false,
     };
     let ring = load::load(&args.keys, ctx, stdin, &HttpFetch::new())?;
@@ -77,7 +78,7 @@ mod tests {
         let cli = Cli::try_parse_from(std::iter::once("jwtctl").chain(args.iter().copied()))
             .expect("valid command line");
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let exit = app::run(&cli, ctx, &mut std::io::empty(), &mut out, &mut err);
+        let exit = app::run(&cli, ctx, Box::new(std::io::empty()), &mut out, &mut err);
         (
             exit,
             String::from_utf8(out).unwrap(),

@@ -17,6 +17,7 @@ use crate::cli::MintArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::input::Stream;
 use crate::input::{self, Line, LineJob, Source};
 use crate::keys::load::{self, Fetch, KeyRing};
 use crate::keys::signature::{Prepared, default_signing_alg};
@@ -29,7 +30,7 @@ use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
@@ -77,7 +78,7 @@ pub fn run(
     args: &MintArgs,
     ctx: &Context,
     output: Output,
-    stdin: &mut dyn Read,
+    mut stdin: Stream,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
@@ -96,7 +97,7 @@ pub fn run(
         &args.keys,
         ctx,
         load::Stdin {
-            reader: stdin,
+            reader: &mut *stdin,
             carries_tokens: source == Some(Source::Stdin),
         },
         &NoFetch,

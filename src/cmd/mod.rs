@@ -12,11 +12,11 @@ use crate::cli::TokenInput;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::input::{self, Line, LineJob, Source};
+use crate::input::{self, Line, LineJob, Source, Stream};
 use crate::render::sanitize::escape;
 use crate::render::style::{Role, Style};
 use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// How results are shown, decided once per run.
 #[derive(Debug, Clone, Copy)]
@@ -106,7 +106,7 @@ pub fn run_tokens(
     job: &dyn TokenJob,
     output: Output,
     ctx: &Context,
-    stdin: &mut dyn Read,
+    stdin: Stream,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {

@@ -6,14 +6,14 @@ use crate::cli::VerifyArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::input;
+use crate::input::{self, Stream};
 use crate::keys::fetch::HttpFetch;
 use crate::keys::load::{self, KeyRing, Stdin};
 use crate::keys::signature::Prepared;
 use crate::render;
 use crate::token::{Malformed, Token};
 use crate::verify::{Facts, Policy, verify};
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// The per-token work of `verify`: borrowed, prepared keys and the policy.
 pub struct Verify<'a> {
@@ -74,7 +74,7 @@ pub fn run(
     args: &VerifyArgs,
     ctx: &Context,
     output: Output,
-    stdin: &mut dyn Read,
+    mut stdin: Stream,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
