@@ -1,13 +1,14 @@
 //! Where tokens come from: one positional argument, or stdin read as a stream of lines.
 //!
-//! Stdin is read in chunks; every complete line in a chunk is handed to a [`LineJob`], the
-//! chunk's results are written in input order and flushed before the next read, so memory
-//! stays constant and the first result appears before the input ends.
+//! Stdin is read in chunks; every complete line is handed to a [`LineJob`], on all cores, and
+//! the results are written in input order as soon as they and those before them are done,
+//! so memory stays constant and the first result appears before the input ends.
 
 use crate::error::Failure;
 use crate::exit::Exit;
 use std::ffi::OsStr;
 use std::io::{self, Read, Write};
+use std::sync::{Arc, mpsc};
 
 /// Where a command's token(s) come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,19 +50,19 @@ pub trait LineJob: Sync {
     /// Process one line and return its outcome.
     fn line(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit;
 
-    /// Called once per chunk of input, after [`LineJob::line`] ran for each of its lines and
-    /// before their output is written. A job that must make a chunk's results durable before
-    /// releasing them (`mint` appends and syncs the chunk's audit records) does it here, and
-    /// may add the output it held back to `out`. An error ends the run: the chunk's stdout
-    /// output is not written.
+    /// Called once per chunk of input, after [`LineJob::line`] ran for each of its lines. A
+    /// job that must make a chunk's results durable before releasing them (`mint` appends
+    /// and syncs the chunk's audit records) does it here, and may add the output it held back
+    /// to `out`. An error ends the run: the chunk's stdout output is not written.
     fn settle(&self, out: &mut Vec<u8>, err: &mut Vec<u8>) -> io::Result<()> {
         let _ = (out, err);
         Ok(())
     }
 
-    /// Whether the job holds a chunk's output back until [`LineJob::settle`] ran (then no
-    /// line of the chunk is written before it is settled). Jobs that don't can have a chunk's
-    /// earlier lines written while its later lines are still being processed.
+    /// Whether the job holds a chunk's output back until [`LineJob::settle`] ran: then no
+    /// line of the chunk is written before it is settled, and no line of the next chunk is
+    /// handed out before that. Jobs that don't have their results written as they come, while
+    /// later lines (of the same or the next chunks) are still being processed.
     fn holds_output(&self) -> bool {
         false
     }
@@ -74,7 +75,7 @@ pub trait LineJob: Sync {
 }
 
 /// Size of one read from stdin.
-const CHUNK: usize = 1024 * 1024;
+const CHUNK: usize = 512 * 1024;
 
 /// Below this many bytes of complete lines, a chunk is processed on one thread.
 const PARALLEL_MIN_BYTES: usize = 32 * 1024;
@@ -128,12 +129,16 @@ struct Request {
     offset: usize,
 }
 
-/// A buffer back from the read-ahead thread: `buf[..offset]` as it was sent, then what the
-/// read returned.
-struct Reply {
-    buf: Vec<u8>,
-    offset: usize,
-    read: io::Result<usize>,
+/// What comes back from the read-ahead thread.
+enum Reply {
+    /// `buf[..offset]` as it was sent, then what the read returned.
+    Read {
+        buf: Vec<u8>,
+        offset: usize,
+        read: io::Result<usize>,
+    },
+    /// The writer gave up (stdout closed, audit log failed): stop waiting for input.
+    Cancelled,
 }
 
 /// The next read from stdin, running on its own thread while the current chunk is processed
@@ -141,26 +146,33 @@ struct Reply {
 /// closed, an audit log that cannot be written), a read that may never return (a terminal,
 /// `tail -f`) must not hold the process; dropping this ends the thread after its current read.
 struct ReadAhead {
-    requests: std::sync::mpsc::Sender<Request>,
-    replies: std::sync::mpsc::Receiver<Reply>,
+    requests: mpsc::Sender<Request>,
+    replies: mpsc::Receiver<Reply>,
+    /// Lets the writer wake a producer that waits for input (see [`Reply::Cancelled`]).
+    canceller: mpsc::Sender<Reply>,
 }
 
 impl ReadAhead {
     fn start(reader: Stream) -> io::Result<Self> {
-        let (requests, inbox) = std::sync::mpsc::channel::<Request>();
-        let (outbox, replies) = std::sync::mpsc::channel::<Reply>();
+        let (requests, inbox) = mpsc::channel::<Request>();
+        let (outbox, replies) = mpsc::channel::<Reply>();
+        let canceller = outbox.clone();
         std::thread::Builder::new()
             .name("jwtctl-read".into())
             .spawn(move || {
                 let mut reader = reader;
                 for Request { mut buf, offset } in inbox {
                     let read = read_some(&mut reader, &mut buf[offset..offset + CHUNK]);
-                    if outbox.send(Reply { buf, offset, read }).is_err() {
+                    if outbox.send(Reply::Read { buf, offset, read }).is_err() {
                         break;
                     }
                 }
             })?;
-        Ok(ReadAhead { requests, replies })
+        Ok(ReadAhead {
+            requests,
+            replies,
+            canceller,
+        })
     }
 
     /// Start reading into `buf` after its first `offset` bytes.
@@ -176,21 +188,30 @@ impl ReadAhead {
     /// Wait for the read started by [`ReadAhead::request`]: the buffer, its filled length and
     /// how many bytes the read added (0: end of input).
     fn receive(&self) -> io::Result<(Vec<u8>, usize, usize)> {
-        let reply = self
-            .replies
-            .recv()
-            .map_err(|_| io::Error::other("the stdin reader thread stopped"))?;
-        let n = reply.read?;
-        Ok((reply.buf, reply.offset + n, n))
+        match self.replies.recv() {
+            Ok(Reply::Read { buf, offset, read }) => {
+                let n = read?;
+                Ok((buf, offset + n, n))
+            }
+            Ok(Reply::Cancelled) | Err(_) => Err(stopped()),
+        }
     }
+}
+
+/// The other side of the pipeline is gone (it reports why).
+fn stopped() -> io::Error {
+    io::Error::other("batch stopped")
 }
 
 /// Run `job` over every line of `reader`, writing results in input order. Returns the
 /// batch's folded exit code (see [`Exit::merge`]) and the number of lines read.
 ///
-/// The first read happens here; once the input turns out to be a batch, each next read runs
-/// on a thread of its own while the current chunk is processed, so the workers never wait
-/// for stdin between chunks. Memory stays at two chunks (plus one partial line).
+/// The first read happens here, and a small input that is all in is processed right here. A
+/// batch runs as a pipeline: a reader thread reads the next chunk, a producer thread cuts
+/// chunks into parts of lines and hands them to the thread pool without waiting for earlier
+/// parts to finish, and this thread writes the results in input order. Nobody waits at chunk
+/// boundaries: not the workers for stdout to drain, not the writer for stdin to fill. Memory
+/// stays bounded: at most [`IN_FLIGHT`] parts are handed out and not yet written.
 pub fn run_lines(
     mut reader: Stream,
     max_line: usize,
@@ -198,24 +219,13 @@ pub fn run_lines(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<(Exit, u64)> {
-    let mut driver = Driver {
-        job,
-        max_line,
-        next_number: 1,
-        exit: Exit::Ok,
-        batch: false,
-        skipping: false,
-        out_buf: Vec::new(),
-        err_buf: Vec::new(),
-        pool: Vec::new(),
-    };
-    // `buf[..filled]` holds unprocessed input. The buffer is zero-filled only when it grows,
+    // `buf[..filled]` holds unprocessed input. Buffers are zero-filled only when they grow,
     // not on every read.
     let mut buf: Vec<u8> = vec![0; CHUNK];
     let mut filled = 0;
-    // Read on this thread until we know whether more than one line follows: one token on
-    // stdin needs no second thread.
-    let mut eof = loop {
+    // Read here until we know whether more than one line follows: one token on stdin needs
+    // no other thread.
+    let (eof, batch) = loop {
         if buf.len() < filled + CHUNK {
             buf.resize(filled + CHUNK, 0);
         }
@@ -225,64 +235,142 @@ pub fn run_lines(
         let lines = memchr::memchr_iter(b'\n', data).count();
         let more_after_first = lines > 1 || (lines == 1 && !data.ends_with(b"\n"));
         if n == 0 || more_after_first || filled > max_line {
-            driver.batch = more_after_first;
-            break n == 0;
+            break (n == 0, more_after_first);
         }
     };
-    // From here on each next read runs ahead on its own thread.
+    let work = Work {
+        job,
+        max_line,
+        batch,
+    };
+    let mut sink = Sink {
+        job,
+        out,
+        err,
+        exit: Exit::Ok,
+        held: Vec::new(),
+    };
+    if eof && filled < 2 * PARALLEL_MIN_BYTES {
+        // A few lines, all in: no threads.
+        let (mut o, mut e) = (Vec::new(), Vec::new());
+        let exit = work.lines(&buf[..filled], 1, &mut o, &mut e);
+        let lines = count_lines(&buf[..filled]);
+        sink.take(Msg::Part(Done {
+            exit,
+            out: o,
+            err: e,
+        }))?;
+        sink.take(Msg::ChunkEnd { lines })?;
+        sink.out.flush()?;
+        let _ = sink.err.flush();
+        return Ok((sink.exit, lines));
+    }
     let ahead = if eof {
         None
     } else {
         Some(ReadAhead::start(reader)?)
     };
-    let mut spare: Vec<u8> = Vec::new();
-    loop {
-        // Complete lines are processed now; with `eof`, the unterminated last one too. The
-        // partial line after them starts the next buffer, unless it is already too long.
-        let end = if eof {
-            filled
-        } else {
-            memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1)
-        };
-        let too_long = filled - end > max_line;
-        let in_flight = match &ahead {
-            Some(ahead) if !eof => {
-                let carry = if too_long { 0 } else { filled - end };
-                let mut next = std::mem::take(&mut spare);
-                if next.len() < carry + CHUNK {
-                    next.resize(carry + CHUNK, 0);
-                }
-                next[..carry].copy_from_slice(&buf[end..end + carry]);
-                ahead.request(next, carry);
-                Some(ahead)
-            }
-            _ => None,
-        };
-        driver.complete_lines(&buf[..end], out, err)?;
-        driver.flush(out, err)?;
-        job.progress(driver.next_number - 1);
-        let Some(ahead) = in_flight else {
-            return Ok((driver.exit, driver.next_number - 1));
-        };
-        if too_long && !driver.skipping {
-            // A line longer than the limit with no end in sight: report it once, then drop
-            // its bytes until its newline instead of buffering them.
-            driver.oversized(&buf[end..filled]);
-            driver.skipping = true;
-            driver.flush(out, err)?;
-        }
-        let (next, next_filled, read) = ahead.receive()?;
-        eof = read == 0;
-        spare = std::mem::replace(&mut buf, next);
-        filled = next_filled;
+    let canceller = ahead.as_ref().map(|a| a.canceller.clone());
+    let holds = job.holds_output();
+    let (results_tx, results) = mpsc::channel::<(u64, Msg)>();
+    let (credit, credits) = mpsc::channel::<()>();
+    for _ in 0..IN_FLIGHT {
+        let _ = credit.send(());
     }
+    let (settled, wait_settled) = mpsc::channel::<()>();
+    let (recycle, recycled) = mpsc::channel::<(Vec<u8>, Vec<u8>)>();
+    std::thread::scope(|scope| {
+        let produced = scope.spawn(move || {
+            let mut producer = Producer {
+                work,
+                next_number: 1,
+                skipping: false,
+                seq: 0,
+                results: results_tx,
+                credits,
+                wait_settled,
+                recycled,
+                retired: Vec::new(),
+            };
+            rayon::in_place_scope(|pool| producer.run(pool, ahead.as_ref(), buf, filled, eof))
+        });
+        let written = (|| -> io::Result<()> {
+            // Results arrive in any order; `waiting[i]` is sequence number `base + i`.
+            let mut waiting: std::collections::VecDeque<Option<Msg>> = Default::default();
+            let mut base = 0u64;
+            loop {
+                let (seq, msg) = match results.try_recv() {
+                    Ok(next) => next,
+                    Err(mpsc::TryRecvError::Disconnected) => break,
+                    Err(mpsc::TryRecvError::Empty) => {
+                        // Nothing ready: make what was written visible before waiting.
+                        sink.out.flush()?;
+                        let _ = sink.err.flush();
+                        match results.recv() {
+                            Ok(next) => next,
+                            Err(_) => break,
+                        }
+                    }
+                };
+                let at = (seq - base) as usize;
+                if waiting.len() <= at {
+                    waiting.resize_with(at + 1, || None);
+                }
+                waiting[at] = Some(msg);
+                while let Some(Some(_)) = waiting.front() {
+                    let Some(Some(msg)) = waiting.pop_front() else {
+                        break;
+                    };
+                    base += 1;
+                    let end_of_chunk = matches!(msg, Msg::ChunkEnd { .. });
+                    if let Some(buffers) = sink.take(msg)? {
+                        let _ = recycle.send(buffers);
+                    }
+                    if end_of_chunk {
+                        if holds {
+                            let _ = settled.send(());
+                        }
+                    } else {
+                        let _ = credit.send(());
+                    }
+                }
+            }
+            sink.out.flush()?;
+            let _ = sink.err.flush();
+            Ok(())
+        })();
+        if written.is_err() {
+            // Wake the producer wherever it waits: for a credit, for a settle, for input.
+            drop(results);
+            drop(credit);
+            drop(settled);
+            if let Some(canceller) = canceller {
+                let _ = canceller.send(Reply::Cancelled);
+            }
+        }
+        let lines = match produced.join() {
+            Ok(lines) => lines,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        written?;
+        Ok((sink.exit, lines?))
+    })
 }
 
-/// One piece of a chunk for one worker, with reusable output buffers.
-struct Job<'a> {
-    part: &'a [u8],
-    first: u64,
-    buffers: (Vec<u8>, Vec<u8>),
+/// Parts handed to the workers and not yet written, at most: bounds memory when stdout is
+/// slower than the workers, and lets the workers run ahead of the writer up to here.
+const IN_FLIGHT: usize = 12;
+
+/// Input buffers kept for reuse (beyond those whose parts are still in flight).
+const SPARE_CHUNKS: usize = 3;
+
+/// What the producer passes to the writer, numbered in input order.
+enum Msg {
+    /// Processed lines.
+    Part(Done),
+    /// Every line up to number `lines` was handed out: settle the chunk, release it, report
+    /// progress.
+    ChunkEnd { lines: u64 },
 }
 
 /// A processed piece: its folded outcome and what it wrote.
@@ -292,154 +380,185 @@ struct Done {
     err: Vec<u8>,
 }
 
-/// Write one processed piece: stdout must succeed, stderr is best effort (it is for people).
-fn write_part(part: &Done, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
-    out.write_all(&part.out)?;
-    if !part.err.is_empty() {
-        let _ = err.write_all(&part.err);
-    }
-    Ok(())
-}
-
-struct Driver<'j> {
-    job: &'j dyn LineJob,
-    max_line: usize,
+/// Cuts the input into chunks and parts, hands the parts to the thread pool and numbers
+/// every result so the writer can put them back in order.
+struct Producer<'j> {
+    work: Work<'j>,
     next_number: u64,
-    exit: Exit,
-    batch: bool,
     /// Inside an oversized line already reported: drop bytes until its newline.
     skipping: bool,
-    out_buf: Vec<u8>,
-    err_buf: Vec<u8>,
-    /// Output buffers of parallel workers, kept between chunks.
-    pool: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Sequence number of the next message.
+    seq: u64,
+    results: mpsc::Sender<(u64, Msg)>,
+    /// One per part that may be handed out; the writer returns one per part written.
+    credits: mpsc::Receiver<()>,
+    /// For a job that holds output: the writer settled the chunk.
+    wait_settled: mpsc::Receiver<()>,
+    /// Output buffers the writer is done with.
+    recycled: mpsc::Receiver<(Vec<u8>, Vec<u8>)>,
+    /// Chunks handed out, to reuse for reading once their parts are done.
+    retired: Vec<Arc<Vec<u8>>>,
 }
 
-impl Driver<'_> {
-    /// Hand every line of `region` (complete lines, and at the end of input the unterminated
-    /// last one) to the job. Large regions are split at line boundaries and processed on all
-    /// cores; results are written in input order.
-    fn complete_lines(
+impl<'j> Producer<'j> {
+    /// Process `buf[..filled]` and every later chunk `ahead` reads (none when `eof`).
+    /// Returns the number of lines.
+    fn run<'s>(
         &mut self,
-        mut region: &[u8],
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> io::Result<()> {
-        if self.skipping && !region.is_empty() {
+        pool: &rayon::Scope<'s>,
+        ahead: Option<&ReadAhead>,
+        buf: Vec<u8>,
+        mut filled: usize,
+        mut eof: bool,
+    ) -> io::Result<u64>
+    where
+        'j: 's,
+    {
+        // Buffers keep their full length (no zero-filling between reads); `filled` says how
+        // much of the current one holds input.
+        let mut chunk = Arc::new(buf);
+        loop {
+            // Complete lines are processed now; at the end of input, the unterminated last
+            // one too. The partial line after them starts the next buffer, unless it is
+            // already too long.
+            let end = if eof {
+                filled
+            } else {
+                memchr::memrchr(b'\n', &chunk[..filled]).map_or(0, |i| i + 1)
+            };
+            let too_long = filled - end > self.work.max_line;
+            if let (Some(ahead), false) = (ahead, eof) {
+                let carry = if too_long { 0 } else { filled - end };
+                let mut next = self.read_buffer(carry + CHUNK);
+                next[..carry].copy_from_slice(&chunk[end..end + carry]);
+                ahead.request(next, carry);
+            }
+            self.chunk(pool, &chunk, end)?;
+            if too_long && !self.skipping {
+                // A line longer than the limit with no end in sight: report it once, then
+                // drop its bytes until its newline instead of buffering them.
+                self.oversized(&chunk[end..filled])?;
+                self.skipping = true;
+            }
+            self.send(Msg::ChunkEnd {
+                lines: self.next_number - 1,
+            })?;
+            if self.work.job.holds_output() {
+                // Its records must follow the chunks: wait until the writer settled this one
+                // before handing out lines of the next.
+                self.wait_settled.recv().map_err(|_| stopped())?;
+            }
+            self.retired.push(chunk);
+            let Some(ahead) = ahead.filter(|_| !eof) else {
+                return Ok(self.next_number - 1);
+            };
+            let (next, next_filled, read) = ahead.receive()?;
+            eof = read == 0;
+            filled = next_filled;
+            chunk = Arc::new(next);
+        }
+    }
+
+    fn send(&mut self, msg: Msg) -> io::Result<()> {
+        let seq = self.seq;
+        self.seq += 1;
+        self.results.send((seq, msg)).map_err(|_| stopped())
+    }
+
+    /// A buffer of `len` bytes to read into: a retired chunk whose parts are all done, or a
+    /// new one.
+    fn read_buffer(&mut self, len: usize) -> Vec<u8> {
+        let free = self
+            .retired
+            .iter()
+            .position(|chunk| Arc::strong_count(chunk) == 1);
+        let reused = free.and_then(|i| Arc::try_unwrap(self.retired.swap_remove(i)).ok());
+        // Keep a few buffers in rotation; let the rest go.
+        if self.retired.len() > SPARE_CHUNKS {
+            self.retired.retain(|chunk| Arc::strong_count(chunk) > 1);
+        }
+        match reused {
+            Some(mut buf) => {
+                // Old bytes are overwritten by the read: zero-fill only new room.
+                if buf.len() < len {
+                    buf.resize(len, 0);
+                }
+                buf
+            }
+            None => vec![0; len],
+        }
+    }
+
+    fn buffers(&mut self) -> (Vec<u8>, Vec<u8>) {
+        self.recycled.try_recv().unwrap_or_default()
+    }
+
+    /// Hand the lines of `chunk[..end]` to the pool in parts, each numbered.
+    fn chunk<'s>(
+        &mut self,
+        pool: &rayon::Scope<'s>,
+        chunk: &Arc<Vec<u8>>,
+        end: usize,
+    ) -> io::Result<()>
+    where
+        'j: 's,
+    {
+        let mut start = 0;
+        if self.skipping && end > 0 {
             // The rest of an oversized line already reported: drop it.
-            let cut = memchr::memchr(b'\n', region).map_or(region.len(), |i| i + 1);
-            region = &region[cut..];
+            start = memchr::memchr(b'\n', &chunk[..end]).map_or(end, |i| i + 1);
             self.skipping = false;
         }
-        let parts = split_region(region, PARALLEL_MIN_BYTES, rayon::current_num_threads());
-        if parts.len() <= 1 {
-            let mut out = std::mem::take(&mut self.out_buf);
-            let mut err = std::mem::take(&mut self.err_buf);
-            let (exit, lines) = self.lines(region, self.next_number, &mut out, &mut err);
-            self.out_buf = out;
-            self.err_buf = err;
-            self.exit = self.exit.merge(exit);
-            self.next_number += lines;
+        let region = &chunk[start..end];
+        if region.is_empty() {
             return Ok(());
         }
-        let mut first = self.next_number;
-        let mut spare = std::mem::take(&mut self.pool);
-        let mut jobs = Vec::with_capacity(parts.len());
-        for part in parts {
-            let lines = count_lines(part);
-            jobs.push(Job {
-                part,
-                first,
-                buffers: spare.pop().unwrap_or_default(),
+        for part in split_region(region, PARALLEL_MIN_BYTES, rayon::current_num_threads()) {
+            self.credits.recv().map_err(|_| stopped())?;
+            let from = start + (part.as_ptr() as usize - region.as_ptr() as usize);
+            let range = from..from + part.len();
+            let first = self.next_number;
+            self.next_number += count_lines(part);
+            let seq = self.seq;
+            self.seq += 1;
+            let (mut out, mut err) = self.buffers();
+            let results = self.results.clone();
+            let chunk = Arc::clone(chunk);
+            let work = self.work;
+            pool.spawn(move |_| {
+                let exit = work.lines(&chunk[range], first, &mut out, &mut err);
+                let _ = results.send((seq, Msg::Part(Done { exit, out, err })));
             });
-            first += lines;
         }
-        self.next_number = first;
-        let done = if self.job.holds_output() {
-            // Nothing of the chunk may be written before it is settled: process every part,
-            // settle, then write.
-            let done = self.process_all(jobs);
-            self.flush(out, err)?;
-            for part in &done {
-                write_part(part, out, err)?;
-            }
-            done
-        } else {
-            // Write each part as soon as it and the parts before it are done, while the later
-            // parts are still being processed: the workers do not wait for stdout to drain.
-            self.flush(out, err)?;
-            self.process_streaming(jobs, out, err)?
-        };
-        for mut part in done {
-            self.exit = self.exit.merge(part.exit);
-            part.out.clear();
-            part.err.clear();
-            self.pool.push((part.out, part.err));
-        }
-        self.pool.extend(spare);
         Ok(())
     }
 
-    fn run_part(&self, job: Job<'_>) -> Done {
-        let (mut out, mut err) = job.buffers;
-        let exit = self.lines(job.part, job.first, &mut out, &mut err).0;
-        Done { exit, out, err }
+    fn oversized(&mut self, start: &[u8]) -> io::Result<()> {
+        let line = Line {
+            number: self.next_number,
+            bytes: &start[..start.len().min(self.work.max_line)],
+            oversized: true,
+            batch: self.work.batch,
+        };
+        self.next_number += 1;
+        let (mut out, mut err) = self.buffers();
+        let exit = self.work.job.line(line, &mut out, &mut err);
+        self.send(Msg::Part(Done { exit, out, err }))
     }
+}
 
-    /// Process every part on the thread pool; results in input order.
-    fn process_all(&self, jobs: Vec<Job<'_>>) -> Vec<Done> {
-        use rayon::prelude::*;
-        jobs.into_par_iter().map(|job| self.run_part(job)).collect()
-    }
+/// What the workers need: the job and how lines are cut.
+#[derive(Clone, Copy)]
+struct Work<'j> {
+    job: &'j dyn LineJob,
+    max_line: usize,
+    batch: bool,
+}
 
-    /// Process the parts on the thread pool while this thread writes the finished ones in
-    /// input order. Results in input order.
-    fn process_streaming(
-        &self,
-        jobs: Vec<Job<'_>>,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> io::Result<Vec<Done>> {
-        let count = jobs.len();
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
-        std::thread::scope(|threads| {
-            // A plain thread waits on the pool, so this one stays free to write.
-            threads.spawn(move || {
-                rayon::scope(|pool| {
-                    for (index, job) in jobs.into_iter().enumerate() {
-                        let tx = tx.clone();
-                        pool.spawn(move |_| {
-                            let _ = tx.send((index, self.run_part(job)));
-                        });
-                    }
-                });
-            });
-            let mut slots: Vec<Option<Done>> = (0..count).map(|_| None).collect();
-            let mut next = 0;
-            let mut written = Ok(());
-            // Ends when every part was sent (all senders dropped).
-            for (index, part) in rx {
-                slots[index] = Some(part);
-                while let Some(Some(part)) = slots.get(next) {
-                    if written.is_ok() {
-                        written = write_part(part, out, err);
-                    }
-                    next += 1;
-                }
-            }
-            written.map(|()| slots.into_iter().flatten().collect())
-        })
-    }
-
+impl Work<'_> {
     /// Run the job over every line of `region` (complete lines, plus a final unterminated one),
-    /// numbering from `first`. Returns the folded exit and the number of lines.
-    fn lines(
-        &self,
-        region: &[u8],
-        first: u64,
-        out: &mut Vec<u8>,
-        err: &mut Vec<u8>,
-    ) -> (Exit, u64) {
+    /// numbering from `first`. Returns the folded exit.
+    fn lines(self, region: &[u8], first: u64, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit {
         let mut exit = Exit::Ok;
         let mut number = first;
         let mut pos = 0;
@@ -461,40 +580,72 @@ impl Driver<'_> {
             number += 1;
             exit = exit.merge(self.job.line(line, out, err));
         }
-        (exit, number - first)
+        exit
+    }
+}
+
+/// The writing end: results in order to stdout and stderr, each chunk settled before what
+/// the job held back is released.
+struct Sink<'a> {
+    job: &'a dyn LineJob,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    exit: Exit,
+    /// Results of the current chunk held until it is settled (see [`LineJob::holds_output`]).
+    held: Vec<Done>,
+}
+
+impl Sink<'_> {
+    /// Take one message; returns output buffers that are free again.
+    fn take(&mut self, msg: Msg) -> io::Result<Option<(Vec<u8>, Vec<u8>)>> {
+        match msg {
+            Msg::Part(part) => {
+                self.exit = self.exit.merge(part.exit);
+                if self.job.holds_output() {
+                    self.held.push(part);
+                    return Ok(None);
+                }
+                self.write(&part)?;
+                Ok(Some(clear(part)))
+            }
+            Msg::ChunkEnd { lines } => {
+                let (mut out, mut err) = (Vec::new(), Vec::new());
+                if let Err(e) = self.job.settle(&mut out, &mut err) {
+                    // Nothing of this chunk reaches stdout; what it said on stderr still helps.
+                    let _ = self.err.write_all(&err);
+                    for part in &self.held {
+                        let _ = self.err.write_all(&part.err);
+                    }
+                    return Err(e);
+                }
+                self.out.write_all(&out)?;
+                for part in std::mem::take(&mut self.held) {
+                    self.write(&part)?;
+                }
+                if !err.is_empty() {
+                    let _ = self.err.write_all(&err);
+                }
+                self.job.progress(lines);
+                Ok(None)
+            }
+        }
     }
 
-    fn oversized(&mut self, start: &[u8]) {
-        let line = Line {
-            number: self.next_number,
-            bytes: &start[..start.len().min(self.max_line)],
-            oversized: true,
-            batch: self.batch,
-        };
-        self.next_number += 1;
-        let exit = self.job.line(line, &mut self.out_buf, &mut self.err_buf);
-        self.exit = self.exit.merge(exit);
-    }
-
-    fn flush(&mut self, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
-        if let Err(e) = self.job.settle(&mut self.out_buf, &mut self.err_buf) {
-            // Nothing of this chunk reaches stdout; what it said on stderr still helps.
-            let _ = err.write_all(&self.err_buf);
-            return Err(e);
-        }
-        if !self.out_buf.is_empty() {
-            out.write_all(&self.out_buf)?;
-            self.out_buf.clear();
-        }
-        out.flush()?;
-        if !self.err_buf.is_empty() {
-            // stderr is for people; a closed stderr must not fail the batch.
-            let _ = err.write_all(&self.err_buf);
-            let _ = err.flush();
-            self.err_buf.clear();
+    /// Write one processed piece: stdout must succeed, stderr is best effort (it is for
+    /// people; a closed stderr must not fail the batch).
+    fn write(&mut self, part: &Done) -> io::Result<()> {
+        self.out.write_all(&part.out)?;
+        if !part.err.is_empty() {
+            let _ = self.err.write_all(&part.err);
         }
         Ok(())
     }
+}
+
+fn clear(mut part: Done) -> (Vec<u8>, Vec<u8>) {
+    part.out.clear();
+    part.err.clear();
+    (part.out, part.err)
 }
 
 #[cfg(test)]
@@ -652,7 +803,7 @@ mod tests {
     #[test]
     fn lines_split_across_reads_are_joined() {
         let mut input = String::new();
-        for i in 0..2_000 {
+        for i in 0..600 {
             input.push_str(&format!("token-{i}\n"));
         }
         input.push_str("last-without-newline");
@@ -665,7 +816,7 @@ mod tests {
         let (exit, lines) =
             run_lines(Box::new(reader), 100, &Echo, &mut out, &mut Vec::new()).unwrap();
         assert_eq!(exit, Exit::Ok);
-        assert_eq!(lines, 2_001);
+        assert_eq!(lines, 601);
         let expected: String = input
             .split('\n')
             .enumerate()
@@ -712,6 +863,40 @@ mod tests {
             .expect("run_lines returned while stdin was still blocked");
         assert!(failed, "the failed settle is an error");
         assert!(out.is_empty(), "nothing of the refused chunk was written");
+        drop(keep);
+    }
+
+    /// A stdout whose reader went away. The first write fails only after a pause, so that
+    /// by then the producer has handed out the chunk and waits for the next read.
+    struct Closed;
+    impl Write for Closed {
+        fn write(&mut self, _buf: &[u8]) -> io::Result<usize> {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_stdout_ends_the_run_while_a_read_is_pending() {
+        // `tail -f log | jwtctl decode | head -1`: once stdout is gone, the run ends even
+        // though the next read may never return.
+        let (keep, never) = std::sync::mpsc::channel();
+        let reader = Stalls {
+            first: Some(b"a\nb\nc\n".to_vec()),
+            never,
+        };
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = run_lines(Box::new(reader), 100, &Echo, &mut Closed, &mut Vec::new());
+            let _ = done_tx.send(result.map_err(|e| e.kind()));
+        });
+        let result = done_rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("run_lines returned while stdin was still blocked");
+        assert_eq!(result, Err(io::ErrorKind::BrokenPipe));
         drop(keep);
     }
 
