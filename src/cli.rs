@@ -6,7 +6,9 @@ use crate::token::DEFAULT_MAX_SIZE;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 
+mod deferred;
 mod mint;
+pub use deferred::Deferred;
 pub use mint::{
     AuditCommand, AuditLogArg, AuditShowArgs, AuditVerifyArgs, ClaimArg, MintArgs, parse_claim,
 };
@@ -49,12 +51,12 @@ pub struct Cli {
 pub enum Command {
     /// Show a token's header, claims and time facts WITHOUT verifying it.
     #[command(after_help = DECODE_EXAMPLES)]
-    Decode(DecodeArgs),
+    Decode(Deferred<DecodeArgs>),
 
     /// Verify a token's signature and claims with your keys; report every check, a verdict,
     /// why, and the next step.
-    #[command(after_help = VERIFY_EXAMPLES, after_long_help = verify_long_help())]
-    Verify(Box<VerifyArgs>),
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(Deferred<Box<VerifyArgs>>),
 
     /// Print a secret's or key's fingerprint, or compare it with an expected one (exit 0 on
     /// match, 1 on mismatch: a container health check).
@@ -67,19 +69,19 @@ pub enum Command {
     /// pass --any to accept a match with any key given. While comparing, the actual
     /// fingerprint is not printed unless --show-actual is given.
     #[command(after_help = FINGERPRINT_EXAMPLES)]
-    Fingerprint(FingerprintArgs),
+    Fingerprint(Deferred<FingerprintArgs>),
 
     /// Print a shell completion script on stdout (bash, zsh, fish, elvish, powershell).
     ///
     /// The scripts are generated from this command line; the same files are committed under
     /// completions/ in the source tree.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
 
     /// Issue a replacement token that reuses the old token's user id, signed with the current
     /// key; an audit record is written before the token is printed.
-    #[command(after_help = mint::MINT_EXAMPLES, after_long_help = mint::long_help())]
-    Mint(Box<MintArgs>),
+    #[command(after_help = mint::MINT_EXAMPLES)]
+    Mint(Deferred<Box<MintArgs>>),
 
     /// Read and check the mint audit log.
     #[command(subcommand, after_help = mint::AUDIT_EXAMPLES)]
@@ -210,6 +212,8 @@ impl KeyArgs {
 
 /// `jwtctl verify`.
 #[derive(Debug, Args)]
+// Here rather than on the subcommand, so the exit table is formatted only when verify runs.
+#[command(after_long_help = verify_long_help())]
 pub struct VerifyArgs {
     #[command(flatten)]
     pub input: TokenInput,
@@ -357,6 +361,36 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Deferred subcommands keep their own help texts once built, not their argument structs'
+    /// doc comments, and get their arguments only when built.
+    #[test]
+    fn deferred_subcommands_keep_their_about() {
+        let mut root = Cli::command();
+        let unbuilt = root.find_subcommand("decode").expect("decode");
+        assert!(
+            unbuilt
+                .get_arguments()
+                .all(|arg| arg.get_id() != "max_size")
+        );
+        root.build();
+        let decode = root.find_subcommand("decode").expect("decode");
+        assert!(decode.get_arguments().any(|arg| arg.get_id() == "max_size"));
+        let about = decode.get_about().expect("about").to_string();
+        assert!(about.starts_with("Show a token's header"), "{about}");
+        let verify = root.find_subcommand("verify").expect("verify");
+        let long = verify.get_after_long_help().expect("long help").to_string();
+        assert!(long.contains("Exit status:"), "{long}");
+        let show = root
+            .find_subcommand("audit")
+            .and_then(|audit| audit.find_subcommand("show"))
+            .expect("audit show");
+        let long_about = show.get_long_about().expect("long about").to_string();
+        assert!(
+            long_about.contains("Records are read, not checked"),
+            "{long_about}"
+        );
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub struct ClaimArg {
 
 /// `jwtctl mint`.
 #[derive(Debug, Args)]
+#[command(after_long_help = long_help())]
 pub struct MintArgs {
     /// The old token whose user id the new token reuses (bare, `Bearer <t>`, a header or log
     /// line); `-` reads old tokens from stdin, one per line. Omitted: mint from --claim alone.
@@ -179,7 +180,7 @@ pub enum AuditCommand {
     /// Records are read, not checked: run `jwtctl audit verify` for the hash chain. A line that
     /// is not a valid record stops the listing (exit 6).
     #[command(after_help = AUDIT_SHOW_EXAMPLES)]
-    Show(AuditShowArgs),
+    Show(super::Deferred<AuditShowArgs>),
     /// Re-check every record's hash-chain link and sequence number; print the head hash.
     ///
     /// Names the first broken record (edited, deleted, reordered, truncated, unparsable) with
@@ -187,7 +188,7 @@ pub enum AuditCommand {
     /// hash of the last good line: keep it somewhere else, since cutting whole records off the
     /// end leaves a valid but shorter chain that only a different head reveals.
     #[command(after_help = AUDIT_VERIFY_EXAMPLES)]
-    Verify(AuditVerifyArgs),
+    Verify(super::Deferred<AuditVerifyArgs>),
 }
 
 /// Which audit log to read.
