@@ -120,9 +120,23 @@ impl Exit {
 
     /// The table as plain text, for `--help` and man pages.
     pub fn table() -> String {
-        let mut out = String::new();
+        // Built without the formatting machinery: the root's --help text holds it, and that is
+        // built at every start.
+        let mut out = String::with_capacity(1024);
         for exit in Exit::ALL {
-            out.push_str(&format!("  {:>3}  {}\n", exit.code(), exit.meaning()));
+            let code = exit.code();
+            let width = if code >= 100 {
+                3
+            } else if code >= 10 {
+                2
+            } else {
+                1
+            };
+            out.push_str(&"     "[..5 - width]);
+            out.push_str(itoa::Buffer::new().format(code));
+            out.push_str("  ");
+            out.push_str(exit.meaning());
+            out.push('\n');
         }
         out.push_str(BATCH_RULE);
         out.push('\n');
