@@ -1,7 +1,6 @@
 //! Everything jwtctl reads from its surroundings, read once at start-up: the clock, which
 //! streams are terminals, and the environment. The core never reads these itself.
 
-use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
 
@@ -27,7 +26,9 @@ pub struct Context {
     pub stdout_tty: bool,
     /// Standard error is a terminal.
     pub stderr_tty: bool,
-    env: HashMap<OsString, OsString>,
+    /// The environment, in the order the process got it. A run looks up a handful of names,
+    /// so a list serves as well as a map and costs no hashing at start-up.
+    env: Vec<(OsString, OsString)>,
 }
 
 impl Context {
@@ -35,7 +36,7 @@ impl Context {
     pub fn from_process() -> Self {
         Context {
             now: chrono::Utc::now().timestamp(),
-            stdin_tty: std::io::stdin().is_terminal(),
+            stdin_tty: stdin_is_terminal(),
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             env: std::env::vars_os().collect(),
@@ -49,19 +50,25 @@ impl Context {
             stdin_tty: false,
             stdout_tty: false,
             stderr_tty: false,
-            env: HashMap::new(),
+            env: Vec::new(),
         }
     }
 
     /// Builder for tests: set an environment variable.
     pub fn with_var(mut self, name: &str, value: impl Into<OsString>) -> Self {
-        self.env.insert(name.into(), value.into());
+        let name = OsString::from(name);
+        self.env.retain(|(old, _)| *old != name);
+        self.env.push((name, value.into()));
         self
     }
 
     /// An environment variable as captured at start-up.
     pub fn var(&self, name: &str) -> Option<&OsStr> {
-        self.env.get(OsStr::new(name)).map(OsString::as_os_str)
+        let name = OsStr::new(name);
+        self.env
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.as_os_str())
     }
 
     /// An environment variable that is set and not empty, as UTF-8 (lossy).
@@ -85,9 +92,35 @@ impl Context {
     }
 }
 
+/// Whether standard input is a terminal, asked of descriptor 0 itself: `std::io::stdin()`
+/// would set up its buffered reader, which a run with the token as an argument never uses.
+#[cfg(unix)]
+fn stdin_is_terminal() -> bool {
+    // SAFETY: isatty(3) takes a descriptor number and touches no memory of ours; a closed
+    // descriptor makes it return 0.
+    unsafe { libc::isatty(libc::STDIN_FILENO) == 1 }
+}
+
+#[cfg(not(unix))]
+fn stdin_is_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variables_are_looked_up_by_exact_name_and_replaced_by_with_var() {
+        let ctx = Context::fixed(0)
+            .with_var("JWT_SECRET", "first")
+            .with_var("JWT_SECRET_FILE", "other")
+            .with_var("JWT_SECRET", "second");
+        assert_eq!(ctx.var("JWT_SECRET"), Some(OsStr::new("second")));
+        assert_eq!(ctx.var_str("JWT_SECRET_FILE").as_deref(), Some("other"));
+        assert_eq!(ctx.var("JWT"), None);
+        assert_eq!(ctx.with_var("EMPTY", "").var_str("EMPTY"), None);
+    }
 
     #[test]
     fn colour_rules() {

@@ -1,10 +1,9 @@
-use clap::Parser;
-use jwtctl::{app, cli::Cli, context::Context, pipe};
+use jwtctl::{app, cli::Cli, context::Context, input, pipe};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::from_process() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -18,10 +17,13 @@ fn main() -> ExitCode {
     let exit = app::run(
         &cli,
         &ctx,
-        Box::new(std::io::stdin()),
+        Box::new(input::Stdin::default()),
         &mut out,
         &mut std::io::stderr(),
     );
     let _ = out.flush();
+    drop(out);
+    // The arguments and the captured environment are freed by the exit itself.
+    std::mem::forget((cli, ctx));
     exit.into()
 }
