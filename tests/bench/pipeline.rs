@@ -5,8 +5,14 @@
 //! `verify --json` and `mint` batch modes, and prints tokens/s, the ratio to the HMAC-SHA256
 //! floor measured in the same run on one core, and the child's peak RSS.
 //!
+//! It then times process start-up: `jwtctl decode <token>` run once per process, interleaved
+//! with `/bin/true` (the cost of any process here) and, when it is found, jwt-cli's
+//! `jwt decode <token>` (the peer a one-token-per-process shell loop would use otherwise).
+//!
 //! Environment: `JWTCTL_BENCH_TOKENS` (default 1,000,000), `JWTCTL_BENCH_MINT_TOKENS`
-//! (default 200,000), `JWTCTL_BENCH_RUNS` (best of N, default 3).
+//! (default 200,000), `JWTCTL_BENCH_RUNS` (best of N, default 3), `JWTCTL_BENCH_STARTS`
+//! (processes per start-up row, default 1,000), `JWTCTL_BENCH_PEER` (jwt-cli's binary; default:
+//! `jwt` on `PATH`, if it is jwt-cli).
 
 use aws_lc_rs::hmac;
 use std::fs::File;
@@ -174,6 +180,77 @@ fn report(name: &str, count: usize, floor: f64, runs: &[Run]) {
     );
 }
 
+/// The peer to compare start-up with: `JWTCTL_BENCH_PEER`, else `jwt` on PATH, when it says
+/// it is jwt-cli.
+fn peer() -> Option<String> {
+    let bin = std::env::var("JWTCTL_BENCH_PEER").unwrap_or_else(|_| "jwt".to_owned());
+    let out = Command::new(&bin)
+        .arg("--version")
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .starts_with("jwt")
+        .then_some(bin)
+}
+
+/// Wall time of one process, from spawn to exit, with stdout and stderr discarded.
+fn one_start(argv: &[String]) -> Option<Duration> {
+    let start = Instant::now();
+    let status = Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    let elapsed = start.elapsed();
+    status.success().then_some(elapsed)
+}
+
+/// Start-up: each command run `starts` times, round-robin so that drift on the machine falls
+/// on all of them alike; mean and median per process.
+fn startup(commands: &[(&str, Vec<String>)], starts: usize) {
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(starts); commands.len()];
+    let mut failed = vec![false; commands.len()];
+    for round in 0..starts + 20 {
+        for (i, (_, argv)) in commands.iter().enumerate() {
+            match one_start(argv) {
+                // The first rounds warm the page cache and are not counted.
+                Some(t) if round >= 20 => times[i].push(t),
+                Some(_) => {}
+                None => failed[i] = true,
+            }
+        }
+    }
+    let mut baseline = None;
+    for (i, (name, _)) in commands.iter().enumerate() {
+        let t = &mut times[i];
+        t.sort();
+        let mean = t.iter().sum::<Duration>().as_secs_f64() / t.len().max(1) as f64;
+        let median = t.get(t.len() / 2).map_or(0.0, Duration::as_secs_f64);
+        // The first command is the baseline: what any process costs here.
+        let above = match baseline {
+            None => {
+                baseline = Some(median);
+                String::new()
+            }
+            Some(base) => format!(
+                "  {:>5.0} us above {}",
+                (median - base) * 1e6,
+                commands[0].0
+            ),
+        };
+        println!(
+            "start-up  {name:<30} {:>5} runs  mean {:>6.0} us  median {:>6.0} us{above}{}",
+            t.len(),
+            mean * 1e6,
+            median * 1e6,
+            if failed[i] { "  (FAILED)" } else { "" }
+        );
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
     let bin = env!("CARGO_BIN_EXE_jwtctl");
@@ -253,5 +330,25 @@ fn main() {
     } else {
         println!("mint: not built yet, skipped");
     }
+
+    let token = std::fs::read_to_string(&corpus_path)
+        .ok()
+        .and_then(|text| text.lines().next().map(str::to_owned))
+        .expect("a corpus token");
+    let mut commands = vec![
+        ("/bin/true", vec!["/bin/true".to_owned()]),
+        (
+            "jwtctl decode <token>",
+            vec![bin.to_owned(), "decode".to_owned(), token.clone()],
+        ),
+    ];
+    match peer() {
+        Some(jwt) => commands.push((
+            "jwt-cli: jwt decode <token>",
+            vec![jwt, "decode".to_owned(), token],
+        )),
+        None => println!("start-up: jwt-cli not found (set JWTCTL_BENCH_PEER), not compared"),
+    }
+    startup(&commands, env_usize("JWTCTL_BENCH_STARTS", 1000).max(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
