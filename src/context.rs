@@ -3,6 +3,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 /// `--color` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,7 +16,8 @@ pub enum ColorChoice {
     Never,
 }
 
-/// The process's surroundings, captured once.
+/// The process's surroundings, captured once (the environment on its first look-up: a run
+/// that needs none of it, such as `decode <token>` into a pipe, never copies it).
 #[derive(Debug, Clone)]
 pub struct Context {
     /// Current time, Unix seconds.
@@ -27,8 +29,8 @@ pub struct Context {
     /// Standard error is a terminal.
     pub stderr_tty: bool,
     /// The environment, in the order the process got it. A run looks up a handful of names,
-    /// so a list serves as well as a map and costs no hashing at start-up.
-    env: Vec<(OsString, OsString)>,
+    /// so a list serves as well as a map and costs no hashing.
+    env: OnceLock<Vec<(OsString, OsString)>>,
 }
 
 impl Context {
@@ -39,7 +41,7 @@ impl Context {
             stdin_tty: stdin_is_terminal(),
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
-            env: std::env::vars_os().collect(),
+            env: OnceLock::new(),
         }
     }
 
@@ -50,22 +52,31 @@ impl Context {
             stdin_tty: false,
             stdout_tty: false,
             stderr_tty: false,
-            env: Vec::new(),
+            env: OnceLock::from(Vec::new()),
         }
     }
 
     /// Builder for tests: set an environment variable.
     pub fn with_var(mut self, name: &str, value: impl Into<OsString>) -> Self {
         let name = OsString::from(name);
-        self.env.retain(|(old, _)| *old != name);
-        self.env.push((name, value.into()));
+        self.vars();
+        if let Some(env) = self.env.get_mut() {
+            env.retain(|(old, _)| *old != name);
+            env.push((name, value.into()));
+        }
         self
     }
 
-    /// An environment variable as captured at start-up.
+    /// The environment: read from the process on the first call (nothing changes it while
+    /// jwtctl runs), or the one a test context was given.
+    fn vars(&self) -> &[(OsString, OsString)] {
+        self.env.get_or_init(|| std::env::vars_os().collect())
+    }
+
+    /// An environment variable, as captured.
     pub fn var(&self, name: &str) -> Option<&OsStr> {
         let name = OsStr::new(name);
-        self.env
+        self.vars()
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, value)| value.as_os_str())
@@ -120,6 +131,15 @@ mod tests {
         assert_eq!(ctx.var_str("JWT_SECRET_FILE").as_deref(), Some("other"));
         assert_eq!(ctx.var("JWT"), None);
         assert_eq!(ctx.with_var("EMPTY", "").var_str("EMPTY"), None);
+    }
+
+    #[test]
+    fn the_process_environment_is_read_on_first_look_up() {
+        let ctx = Context::from_process();
+        assert_eq!(ctx.var("PATH"), std::env::var_os("PATH").as_deref());
+        let ctx = ctx.with_var("JWTCTL_TEST_ONLY", "1");
+        assert_eq!(ctx.var_str("JWTCTL_TEST_ONLY").as_deref(), Some("1"));
+        assert_eq!(ctx.var("PATH"), std::env::var_os("PATH").as_deref());
     }
 
     #[test]
