@@ -1,5 +1,6 @@
-//! Everything jwtctl reads from its surroundings, read once at start-up: the clock, which
-//! streams are terminals, and the environment. The core never reads these itself.
+//! Everything jwtctl reads from its surroundings, read once: the clock and which streams are
+//! terminals at start-up, the environment at its first look-up. The core never reads these
+//! itself.
 
 use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
