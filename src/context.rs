@@ -137,6 +137,7 @@ mod tests {
     #[test]
     fn the_process_environment_is_read_on_first_look_up() {
         let ctx = Context::from_process();
+        assert!(ctx.env.get().is_none(), "read before anyone asked");
         assert_eq!(ctx.var("PATH"), std::env::var_os("PATH").as_deref());
         let ctx = ctx.with_var("JWTCTL_TEST_ONLY", "1");
         assert_eq!(ctx.var_str("JWTCTL_TEST_ONLY").as_deref(), Some("1"));

@@ -35,20 +35,22 @@ impl<T: Args> Args for Deferred<T> {
     }
 }
 
-/// Runs `augment` on `cmd`, then puts back the about texts the subcommand had. clap's derive
-/// applies a subcommand's doc comment after its arguments' struct doc comment; deferred, the
-/// struct's (`/// \`jwtctl decode\`.`) would come last and win.
+/// Runs `augment` on `cmd`, then puts back the about texts the subcommand's own doc comment
+/// gave it. clap's derive applies a subcommand's doc comment after its argument struct's;
+/// deferred, the struct's (`/// \`jwtctl decode\`.`) would come last and win. A subcommand
+/// without a doc comment keeps its struct's, as with the derive alone. Other attributes set
+/// on both the variant and the struct (`after_help`, ...) resolve the other way round: the
+/// struct's win, so set each on one side only.
 fn keep_about(cmd: Command, augment: fn(Command) -> Command) -> Command {
-    let about = cmd.get_about().cloned();
+    let Some(about) = cmd.get_about().cloned() else {
+        return augment(cmd);
+    };
     let long_about = cmd.get_long_about().cloned();
-    let mut cmd = augment(cmd).about(None).long_about(None);
-    if let Some(about) = about {
-        cmd = cmd.about(about);
+    let cmd = augment(cmd).about(about).long_about(None);
+    match long_about {
+        Some(long_about) => cmd.long_about(long_about),
+        None => cmd,
     }
-    if let Some(long_about) = long_about {
-        cmd = cmd.long_about(long_about);
-    }
-    cmd
 }
 
 impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
