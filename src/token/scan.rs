@@ -9,7 +9,7 @@
 //! JSON without duplicate member names, which the property tests below check against
 //! `json::parse`.
 
-use crate::render::sanitize::PLAIN;
+use crate::render::sanitize::plain_run;
 use std::ops::Range;
 
 /// Deepest nesting the fast path handles.
@@ -23,6 +23,10 @@ pub struct Scan {
     /// Top-level members: (name bytes range, value bytes range) into the scanned text. Names
     /// contain no escapes, so the range is the name itself (without quotes).
     pub members: Vec<(Range<usize>, Range<usize>)>,
+    /// For each of [`REGISTERED`]: its position in `members` plus one, or 0 when absent. The
+    /// checks of a batch ask for these claims (some absent) for every token; they are found
+    /// without comparing names.
+    registered: [u8; REGISTERED.len()],
     /// Some string contains a control, bidi or invisible character (raw or escaped).
     pub unsafe_text: bool,
     /// The text has whitespace between tokens (so it is not already compact).
@@ -32,11 +36,27 @@ pub struct Scan {
 impl Scan {
     /// The raw JSON text of top-level member `name`.
     pub fn get<'t>(&self, text: &'t [u8], name: &str) -> Option<&'t [u8]> {
+        if let Some(slot) = registered_slot(name.as_bytes()) {
+            let (_, value) = self
+                .members
+                .get(usize::from(self.registered[slot]).checked_sub(1)?)?;
+            return Some(&text[value.clone()]);
+        }
         self.members
             .iter()
             .find(|(k, _)| same_name(&text[k.clone()], name.as_bytes()))
             .map(|(_, v)| &text[v.clone()])
     }
+}
+
+/// The registered claim names of RFC 7519 §4.1, all three letters long.
+const REGISTERED: [&[u8; 3]; 7] = [b"iss", b"sub", b"aud", b"exp", b"nbf", b"iat", b"jti"];
+
+/// Where `name` is in [`REGISTERED`].
+#[inline]
+fn registered_slot(name: &[u8]) -> Option<usize> {
+    let name: &[u8; 3] = name.try_into().ok()?;
+    REGISTERED.iter().position(|r| *r == name)
 }
 
 /// Whether two member names are equal. Claim names are a few bytes long and most differ in
@@ -72,14 +92,15 @@ pub fn integer(raw: &[u8]) -> Option<i64> {
 /// Scan `text`, which must be a JSON object. `None`: not on the fast path (maybe invalid,
 /// maybe just unusual); use the full parser.
 pub fn scan_object(text: &[u8]) -> Option<Scan> {
-    let text_str = std::str::from_utf8(text).ok()?;
+    // UTF-8 is checked where it matters: outside strings only ASCII is accepted, and inside
+    // them every other byte must start a whole, valid character (see `Scanner::string`). So
+    // whatever is accepted is valid UTF-8, without a pass over all of it first.
     // A batch scans a payload per token: the duplicate-check stack is kept between scans
     // (per thread), and the members vector is sized for a typical claim set at once.
     let mut keys = KEYS.take();
     keys.clear();
     let mut s = Scanner {
-        src: text_str,
-        text: text_str.as_bytes(),
+        text,
         pos: 0,
         scan: Scan {
             members: Vec::with_capacity(TYPICAL_MEMBERS),
@@ -101,7 +122,6 @@ thread_local! {
 }
 
 struct Scanner<'t> {
-    src: &'t str,
     text: &'t [u8],
     pos: usize,
     scan: Scan,
@@ -181,11 +201,7 @@ impl Scanner<'_> {
         let start = self.pos;
         loop {
             // Skip the plain printable ASCII run in one go.
-            let rest = &self.text[self.pos..];
-            self.pos += rest
-                .iter()
-                .position(|&b| !PLAIN[b as usize])
-                .unwrap_or(rest.len());
+            self.pos += plain_run(&self.text[self.pos..]);
             let b = self.peek()?;
             match b {
                 b'"' => {
@@ -205,8 +221,8 @@ impl Scanner<'_> {
                     self.pos += 1;
                 }
                 0x80..=0xff => {
-                    // The text is valid UTF-8 (checked up front) and `pos` is at a char start.
-                    let c = self.src.get(self.pos..)?.chars().next()?;
+                    // `pos` is at a character start: only whole characters are stepped over.
+                    let c = next_char(&self.text[self.pos..])?;
                     if crate::render::sanitize::is_unsafe_char(c) {
                         self.scan.unsafe_text = true;
                     }
@@ -298,6 +314,10 @@ impl Scanner<'_> {
             let value_start = self.pos;
             self.value(depth)?;
             if top {
+                if let Some(slot) = registered_slot(&self.text[key.clone()]) {
+                    // At most MAX_MEMBERS members: the count fits.
+                    self.scan.registered[slot] = (self.scan.members.len() + 1) as u8;
+                }
                 self.scan.members.push((key, value_start..self.pos));
             }
             self.skip_ws();
@@ -312,6 +332,18 @@ impl Scanner<'_> {
             }
         }
     }
+}
+
+/// The character `bytes` starts with, when they start with a whole, valid UTF-8 encoding of
+/// one (not overlong, not a surrogate, not past U+10FFFF).
+fn next_char(bytes: &[u8]) -> Option<char> {
+    let len = match bytes.first()? {
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return None,
+    };
+    std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()
 }
 
 /// Append `text` (valid JSON as accepted by [`scan_object`]) to `out` on one line: whitespace
@@ -361,6 +393,25 @@ mod tests {
         assert_eq!(scan.get(text, "iat"), Some(&b"1516239022"[..]));
         assert_eq!(scan.get(text, "aud"), Some(&br#"["a","b"]"#[..]));
         assert_eq!(scan.get(text, "y"), None, "only top-level members");
+        assert_eq!(scan.get(text, "sub"), Some(&br#""u1""#[..]));
+        assert_eq!(scan.get(text, "x"), Some(&br#"{"y":null}"#[..]));
+        assert_eq!(
+            scan.get(text, "exp"),
+            None,
+            "a registered claim that is absent"
+        );
+        let nested = br#"{"a":{"exp":1},"b":[{"iat":2}]}"#;
+        let scan = scan_object(nested).unwrap();
+        assert_eq!(
+            scan.get(nested, "exp"),
+            None,
+            "only top-level registered claims"
+        );
+        assert_eq!(
+            scan.get(nested, "iat"),
+            None,
+            "only top-level registered claims"
+        );
         assert!(!scan.unsafe_text && !scan.has_whitespace);
     }
 
@@ -381,6 +432,15 @@ mod tests {
             br#"[1]"#,
             b"\xef\xbb\xbf{}",
             br#"{"a":tru}"#,
+            // Not UTF-8: a lone lead byte, a continuation byte, overlong, a surrogate, too big.
+            b"{\"a\":\"\xc3\"}",
+            b"{\"a\":\"\x80\"}",
+            b"{\"a\":\"\xc0\xaf\"}",
+            b"{\"a\":\"\xe0\x80\xaf\"}",
+            b"{\"a\":\"\xed\xa0\x80\"}",
+            b"{\"a\":\"\xf4\x90\x80\x80\"}",
+            b"{\"a\xc3\xa9\":1,\"\xff\":2}",
+            b"{\"a\":1}\xc3\xa9",
         ] {
             assert_eq!(scan_object(text), None, "{}", String::from_utf8_lossy(text));
         }
@@ -501,6 +561,43 @@ mod tests {
         #[test]
         fn fast_path_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
             let _ = scan_object(&bytes);
+        }
+
+        #[test]
+        fn members_are_found_as_the_full_parser_finds_them(
+            members in prop::collection::vec(
+                (prop_oneof!["iss|sub|aud|exp|nbf|iat|jti", "[a-z]{1,4}"], any::<u16>()),
+                0..8,
+            ),
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let text = format!("{{{}}}", body.join(","));
+            let Ok(serde_json::Value::Object(full)) = json::parse(text.as_bytes()) else {
+                // A duplicate name: the scanner must send it to the full parser too.
+                prop_assert_eq!(scan_object(text.as_bytes()), None);
+                return Ok(());
+            };
+            let scan = scan_object(text.as_bytes()).expect("plain members are on the fast path");
+            for name in ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "a", "ab", "abc", "x"] {
+                let found = scan.get(text.as_bytes(), name).map(|raw| integer(raw).unwrap());
+                prop_assert_eq!(found, full.get(name).and_then(serde_json::Value::as_i64), "{}", name);
+            }
+        }
+
+        #[test]
+        fn fast_path_accepts_only_utf_8(
+            value in prop::collection::vec(any::<u8>(), 0..12),
+            key in prop::collection::vec(prop_oneof![b'a'..=b'z', 0x80u8..], 1..4),
+        ) {
+            let mut text = b"{\"".to_vec();
+            text.extend_from_slice(&key);
+            text.extend_from_slice(b"\":\"");
+            text.extend(value.iter().filter(|&&b| b != b'"' && b != b'\\'));
+            text.extend_from_slice(b"\"}");
+            if scan_object(&text).is_some() {
+                prop_assert!(std::str::from_utf8(&text).is_ok(), "{text:?}");
+                prop_assert!(json::parse(&text).is_ok(), "{text:?}");
+            }
         }
     }
 }
