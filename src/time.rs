@@ -58,23 +58,27 @@ pub fn write_rfc3339(seconds: i64, out: &mut Vec<u8>) {
         out.extend_from_slice(text.as_bytes());
         return;
     }
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (proleptic Gregorian; eras of 400 years).
+    // In range, so not negative: unsigned arithmetic, where dividing by a constant is a
+    // multiplication with no sign fix-ups (a batch formats two of these per token).
+    let seconds = seconds.unsigned_abs();
+    let (days, secs) = (seconds / 86_400, seconds % 86_400);
+    // Civil date from days since 1970-01-01 (proleptic Gregorian; eras of 400 years counted
+    // from 0000-03-01, so every step below stays non-negative).
     let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
+    let (era, doe) = (z / 146_097, z % 146_097);
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    // Filled on the stack and appended at once: batches write a few of these per token.
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    // Filled on the stack and appended at once.
     let mut text = *b"0000-00-00T00:00:00Z";
-    let mut two = |at: usize, n: i64| {
-        text[at] = b'0' + (n / 10) as u8;
-        text[at + 1] = b'0' + (n % 10) as u8;
+    let mut two = |at: usize, n: u64| {
+        // n < 100: both digits are below 10.
+        let n = n as u8;
+        text[at] = b'0' + n / 10;
+        text[at + 1] = b'0' + n % 10;
     };
     two(0, year / 100);
     two(2, year % 100);

@@ -10,10 +10,11 @@ use super::style::{Role, Style};
 use crate::keys::Key;
 use crate::time::{rfc3339, span, write_rfc3339};
 use crate::token::json::type_name;
-use crate::verify::{CheckName, KeyOutcome, Reason, Report, Status, Trial, Verdict};
+use crate::verify::{Check, CheckName, KeyOutcome, Reason, Report, Status, Trial, Verdict};
 use jsonwebtoken::Algorithm;
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 /// Everything in a human report that is the same for every token of a run, styled once when
 /// the run starts (styling allocates, and a batch prints a report per token): the heading with
@@ -61,27 +62,21 @@ impl<'k> HumanLines<'k> {
                 ));
             }
         }
-        let verdicts = [
-            Verdict::Valid,
-            Verdict::Rejected,
-            Verdict::Mismatch,
-            Verdict::ClaimsRejected,
-            Verdict::KeyUnusable,
-        ]
-        .into_iter()
-        .map(|verdict| {
-            let role = match verdict {
-                Verdict::Valid => Role::Good,
-                _ => Role::Bad,
-            };
-            let start = format!(
-                "{} {}: ",
-                style.paint(Role::Heading, "Verdict:"),
-                style.paint(role, verdict_word(verdict))
-            );
-            (verdict, start)
-        })
-        .collect();
+        let verdicts = VERDICTS
+            .into_iter()
+            .map(|verdict| {
+                let role = match verdict {
+                    Verdict::Valid => Role::Good,
+                    _ => Role::Bad,
+                };
+                let start = format!(
+                    "{} {}: ",
+                    style.paint(Role::Heading, "Verdict:"),
+                    style.paint(role, verdict_word(verdict))
+                );
+                (verdict, start)
+            })
+            .collect();
         let valid = keys
             .into_iter()
             .map(|key| (key, format!("{}\n", escape(&valid_text(key)))))
@@ -148,6 +143,15 @@ impl<'k> HumanLines<'k> {
         }
     }
 }
+
+/// Every verdict.
+const VERDICTS: [Verdict; 5] = [
+    Verdict::Valid,
+    Verdict::Rejected,
+    Verdict::Mismatch,
+    Verdict::ClaimsRejected,
+    Verdict::KeyUnusable,
+];
 
 fn verdict_word(verdict: Verdict) -> &'static str {
     match verdict {
@@ -416,18 +420,25 @@ fn is_plain_json(text: &str) -> bool {
 }
 
 /// Everything in a `verify --json` line (schema `kind: "verified"`) that is the same for every
-/// token of a run, rendered and escaped once when the run starts: a batch writes millions of
-/// these lines, and only what comes from the token itself is escaped per line. The field order
-/// is part of the schema pinned by tests.
+/// token of a run, rendered and escaped once: a batch writes millions of these lines, and only
+/// what comes from the token itself is formatted per line. Most checks of a batch end the same
+/// way for every token (`iss` not asked, no `nbf`, the first key matched), so whole check
+/// objects are kept, not just their words. The field order is part of the schema pinned by
+/// tests.
 pub struct JsonLines<'k> {
-    /// Per key of the ring: the `matched_key` object, and the signature reason when the key
-    /// matched with no key missed before it.
+    /// Per key of the ring: the `matched_key` object, and the signature check object when the
+    /// key matched with no key missed before it.
     keys: Vec<KeyJson<'k>>,
-    /// The algorithm reason ("HS256, pinned by the keys") of every algorithm a key is pinned
-    /// to, as a JSON string.
+    /// The algorithm check object ("HS256, pinned by the keys") of every algorithm a key is
+    /// pinned to.
     algs: Vec<(Algorithm, Vec<u8>)>,
     /// `{"name":"exp","status":"pass","reason":` for every check and status.
     heads: Vec<Vec<u8>>,
+    /// The whole check object for every check, status and reason that carries no data (see
+    /// [`fixed_slot`]), rendered the first time a token needs it.
+    fixed: Vec<OnceLock<Vec<u8>>>,
+    /// `,"valid":…,"verdict":…,"exit_code":…,"checks":[` for every verdict.
+    verdicts: Vec<(Verdict, Vec<u8>)>,
 }
 
 struct KeyJson<'k> {
@@ -446,6 +457,60 @@ fn status_index(status: Status) -> usize {
     }
 }
 
+/// Reasons that carry no data from the token, the keys or the clock, so that a check's whole
+/// JSON object follows from its name, status and this slot. The flags of `NotAsked` are the
+/// four the checks use; any other would be rendered each time.
+const FIXED_SLOTS: usize = 20;
+
+fn fixed_slot(reason: &Reason<'_>) -> Option<usize> {
+    Some(match reason {
+        Reason::Compact => 0,
+        Reason::KeyInHeaderIgnored("jwk") => 1,
+        Reason::KeyInHeaderIgnored("jku") => 2,
+        Reason::KeyInHeaderIgnored("x5u") => 3,
+        Reason::KeyInHeaderIgnored("x5c") => 4,
+        Reason::PlainJws => 5,
+        Reason::B64 => 6,
+        Reason::AlgMissing => 7,
+        Reason::NoAlg => 8,
+        Reason::KeysHaveNoKid => 9,
+        Reason::TokenHasNoKid => 10,
+        Reason::SignatureNotChecked => 11,
+        Reason::NoClaimSet => 12,
+        Reason::Absent => 13,
+        Reason::AbsentRequired => 14,
+        Reason::Missing => 15,
+        Reason::NotAsked("--iss") => 16,
+        Reason::NotAsked("--aud") => 17,
+        Reason::NotAsked("--require") => 18,
+        Reason::NotAsked("--typ") => 19,
+        _ => return None,
+    })
+}
+
+/// `,"valid":…,"verdict":…,"exit_code":…,"checks":[` for `verdict`.
+fn verdict_head(verdict: Verdict, out: &mut Vec<u8>) {
+    out.extend_from_slice(if verdict == Verdict::Valid {
+        b",\"valid\":true,\"verdict\":"
+    } else {
+        b",\"valid\":false,\"verdict\":"
+    });
+    write_json_str(verdict.name(), out);
+    out.extend_from_slice(b",\"exit_code\":");
+    out.extend_from_slice(itoa::Buffer::new().format(verdict.exit().code()).as_bytes());
+    out.extend_from_slice(b",\"checks\":[");
+}
+
+/// `{"name":…,"status":…,"reason":` for a check.
+fn check_head(name: CheckName, status: Status) -> Vec<u8> {
+    let mut head = b"{\"name\":".to_vec();
+    write_json_str(name.name(), &mut head);
+    head.extend_from_slice(b",\"status\":");
+    write_json_str(status.name(), &mut head);
+    head.extend_from_slice(b",\"reason\":");
+    head
+}
+
 impl<'k> JsonLines<'k> {
     /// Pre-render the parts for a run over `keys` (the ring, in order).
     pub fn new(keys: impl IntoIterator<Item = &'k Key>) -> Self {
@@ -455,12 +520,13 @@ impl<'k> JsonLines<'k> {
             .map(|key| {
                 for &alg in &key.algorithms {
                     if !algs.iter().any(|(a, _)| *a == alg) {
-                        let mut text = Vec::new();
+                        let mut check = check_head(CheckName::Algorithm, Status::Pass);
                         write_json_str(
                             &reason(CheckName::Algorithm, &Reason::AlgAllowed(alg), 0),
-                            &mut text,
+                            &mut check,
                         );
-                        algs.push((alg, text));
+                        check.push(b'}');
+                        algs.push((alg, check));
                     }
                 }
                 let mut matched_key = b"{\"label\":".to_vec();
@@ -472,8 +538,9 @@ impl<'k> JsonLines<'k> {
                     key,
                     after: Vec::new(),
                 };
-                let mut matches = Vec::new();
+                let mut matches = check_head(CheckName::Signature, Status::Pass);
                 write_json_str(&reason(CheckName::Signature, &first_try, 0), &mut matches);
+                matches.push(b'}');
                 KeyJson {
                     key,
                     matched_key,
@@ -484,15 +551,27 @@ impl<'k> JsonLines<'k> {
         let mut heads = Vec::with_capacity(CheckName::ALL.len() * STATUSES.len());
         for name in CheckName::ALL {
             for status in STATUSES {
-                let mut head = b"{\"name\":".to_vec();
-                write_json_str(name.name(), &mut head);
-                head.extend_from_slice(b",\"status\":");
-                write_json_str(status.name(), &mut head);
-                head.extend_from_slice(b",\"reason\":");
-                heads.push(head);
+                heads.push(check_head(name, status));
             }
         }
-        JsonLines { keys, algs, heads }
+        let fixed = (0..heads.len() * FIXED_SLOTS)
+            .map(|_| OnceLock::new())
+            .collect();
+        let verdicts = VERDICTS
+            .into_iter()
+            .map(|verdict| {
+                let mut text = Vec::new();
+                verdict_head(verdict, &mut text);
+                (verdict, text)
+            })
+            .collect();
+        JsonLines {
+            keys,
+            algs,
+            heads,
+            fixed,
+            verdicts,
+        }
     }
 
     fn key(&self, key: &Key) -> Option<&KeyJson<'k>> {
@@ -504,24 +583,15 @@ impl<'k> JsonLines<'k> {
         let verdict = report.verdict;
         out.extend_from_slice(b"{\"kind\":\"verified\",\"line\":");
         out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
-        out.extend_from_slice(if verdict == Verdict::Valid {
-            b",\"valid\":true,\"verdict\":\""
-        } else {
-            b",\"valid\":false,\"verdict\":\""
-        });
-        out.extend_from_slice(verdict.name().as_bytes());
-        out.extend_from_slice(b"\",\"exit_code\":");
-        out.extend_from_slice(itoa::Buffer::new().format(verdict.exit().code()).as_bytes());
-        out.extend_from_slice(b",\"checks\":[");
+        match self.verdicts.iter().find(|(v, _)| *v == verdict) {
+            Some((_, text)) => out.extend_from_slice(text),
+            None => verdict_head(verdict, out),
+        }
         for (i, check) in report.checks.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(
-                &self.heads[check.name as usize * STATUSES.len() + status_index(check.status)],
-            );
-            self.write_reason(check.name, &check.reason, at, out);
-            out.push(b'}');
+            self.write_check(check, at, out);
         }
         out.extend_from_slice(b"],\"matched_key\":");
         match report.matched_key {
@@ -556,10 +626,11 @@ impl<'k> JsonLines<'k> {
         out.extend_from_slice(b"}\n");
     }
 
-    /// A check's reason as a JSON string: pre-rendered, written straight (ASCII with nothing to
-    /// escape), or, for what quotes the token, formatted and escaped.
-    fn write_reason(&self, name: CheckName, reason: &Reason<'_>, at: i64, out: &mut Vec<u8>) {
-        match reason {
+    /// One check object: kept whole when nothing in it comes from the token, else its
+    /// pre-rendered head and its reason.
+    fn write_check(&self, check: &Check<'_>, at: i64, out: &mut Vec<u8>) {
+        let head = check.name as usize * STATUSES.len() + status_index(check.status);
+        match &check.reason {
             Reason::Matched { key, after } if after.is_empty() => {
                 if let Some(k) = self.key(key) {
                     out.extend_from_slice(&k.matches);
@@ -567,11 +638,33 @@ impl<'k> JsonLines<'k> {
                 }
             }
             Reason::AlgAllowed(alg) => {
-                if let Some((_, text)) = self.algs.iter().find(|(a, _)| a == alg) {
-                    out.extend_from_slice(text);
+                if let Some((_, whole)) = self.algs.iter().find(|(a, _)| a == alg) {
+                    out.extend_from_slice(whole);
                     return;
                 }
             }
+            reason => {
+                if let Some(slot) = fixed_slot(reason) {
+                    let whole = self.fixed[head * FIXED_SLOTS + slot].get_or_init(|| {
+                        let mut whole = self.heads[head].clone();
+                        self.write_reason(check.name, reason, at, &mut whole);
+                        whole.push(b'}');
+                        whole
+                    });
+                    out.extend_from_slice(whole);
+                    return;
+                }
+            }
+        }
+        out.extend_from_slice(&self.heads[head]);
+        self.write_reason(check.name, &check.reason, at, out);
+        out.push(b'}');
+    }
+
+    /// A check's reason as a JSON string: written straight (ASCII with nothing to escape), or,
+    /// for what quotes the token, formatted and escaped.
+    fn write_reason(&self, name: CheckName, reason: &Reason<'_>, at: i64, out: &mut Vec<u8>) {
+        match reason {
             Reason::ExpiresIn { exp: value }
             | Reason::ValidSince { nbf: value }
             | Reason::IssuedAt { iat: value } => {
@@ -688,6 +781,47 @@ mod tests {
             borrowed > 16,
             "the common reasons are borrowed ({borrowed})"
         );
+    }
+
+    #[test]
+    fn kept_check_objects_are_what_rendering_them_gives() {
+        let lines = JsonLines::new([]);
+        let samples = fixed_samples();
+        let mut slots: Vec<usize> = samples.iter().filter_map(fixed_slot).collect();
+        assert_eq!(
+            slots.len(),
+            samples.len(),
+            "every data-free reason has a slot"
+        );
+        slots.sort_unstable();
+        slots.dedup();
+        assert_eq!(slots.len(), FIXED_SLOTS, "and no two share one");
+        for name in CheckName::ALL {
+            for status in STATUSES {
+                for reason in &samples {
+                    let check = Check {
+                        name,
+                        status,
+                        reason: reason.clone(),
+                    };
+                    let mut direct =
+                        lines.heads[name as usize * STATUSES.len() + status_index(status)].clone();
+                    lines.write_reason(name, reason, 0, &mut direct);
+                    direct.push(b'}');
+                    // The first call keeps the object, the second writes the kept one; an
+                    // instant other than the one it was kept at must not matter.
+                    for at in [0, 1_795_000_000] {
+                        let mut kept = Vec::new();
+                        lines.write_check(&check, at, &mut kept);
+                        assert_eq!(
+                            String::from_utf8(kept).unwrap(),
+                            String::from_utf8(direct.clone()).unwrap(),
+                            "{name:?} {status:?} {reason:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
