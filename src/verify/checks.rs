@@ -112,7 +112,13 @@ pub(super) fn kid<'a>(
     let kid = match token.header.get("kid") {
         None => return result(Status::Skip, Reason::TokenHasNoKid, None),
         Some(Value::String(kid)) => kid.as_str(),
-        Some(other) => return result(Status::Fail, Reason::WrongType(other.clone()), None),
+        Some(other) => {
+            return result(
+                Status::Fail,
+                Reason::WrongType(Box::new(other.clone())),
+                None,
+            );
+        }
     };
     if ring.iter().any(|p| p.key.kid.as_deref() == Some(kid)) {
         return result(Status::Pass, Reason::KidFound(kid), Some(kid));

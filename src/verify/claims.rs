@@ -73,11 +73,11 @@ fn expect_string<'a>(
             name,
             Status::Fail,
             Reason::Differs {
-                got,
+                got: Box::new(got),
                 want: std::slice::from_ref(want),
             },
         ),
-        Some(other) => Check::new(name, Status::Fail, Reason::WrongType(other)),
+        Some(other) => Check::new(name, Status::Fail, Reason::WrongType(Box::new(other))),
     }
 }
 
@@ -99,7 +99,7 @@ pub(super) fn aud<'a>(claims: Option<&Claims>, policy: &'a Policy) -> Check<'a> 
     let claim = claims.and_then(|c| c.get("aud"));
     if policy.aud.is_empty() {
         return match claim {
-            Some(value) => Check::new(name, Status::Skip, Reason::AudNotAsked(value)),
+            Some(value) => Check::new(name, Status::Skip, Reason::AudNotAsked(Box::new(value))),
             None => Check::new(name, Status::Skip, Reason::NotAsked("--aud")),
         };
     }
@@ -115,7 +115,7 @@ pub(super) fn aud<'a>(claims: Option<&Claims>, policy: &'a Policy) -> Check<'a> 
         _ => false,
     };
     if !well_formed {
-        return Check::new(name, Status::Fail, Reason::WrongType(got));
+        return Check::new(name, Status::Fail, Reason::WrongType(Box::new(got)));
     }
     // The operator's spelling of the audience that matched, if any.
     let wanted = |aud: &str| policy.aud.iter().find(|w| *w == aud);
@@ -129,7 +129,7 @@ pub(super) fn aud<'a>(claims: Option<&Claims>, policy: &'a Policy) -> Check<'a> 
             name,
             Status::Fail,
             Reason::Differs {
-                got,
+                got: Box::new(got),
                 want: &policy.aud,
             },
         ),

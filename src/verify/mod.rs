@@ -254,7 +254,7 @@ pub enum Reason<'a> {
         /// The token's `kid`.
         kid: &'a str,
         /// Kids present (from the JWKS, else from the ring's keys).
-        present: Vec<&'a str>,
+        present: Box<[&'a str]>,
     },
     /// No key of the ring has a `kid`: nothing to match.
     KeysHaveNoKid,
@@ -335,11 +335,11 @@ pub enum Reason<'a> {
     /// The claim or header member is missing.
     Missing,
     /// It has the wrong JSON type (its value).
-    WrongType(Value),
+    WrongType(Box<Value>),
     /// It differs: what the token says and what was expected.
     Differs {
         /// The token's value.
-        got: Value,
+        got: Box<Value>,
         /// What the operator expects (`--iss`, `--aud`, `--typ`).
         want: &'a [String],
     },
@@ -348,7 +348,7 @@ pub enum Reason<'a> {
     /// These required claims are missing.
     MissingClaims(Vec<&'a str>),
     /// `aud` is there but not checked because `--aud` was not given.
-    AudNotAsked(Value),
+    AudNotAsked(Box<Value>),
 }
 
 /// The answer for one token.
