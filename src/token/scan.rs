@@ -83,9 +83,11 @@ pub fn integer(raw: &[u8]) -> Option<i64> {
     {
         return None;
     }
-    let value = digits
-        .iter()
-        .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    // At most 18 digits: below 10^18, so nothing here can overflow and the operations need no
+    // overflow checks (release builds check arithmetic; a batch reads a few of these per token).
+    let value = digits.iter().fold(0i64, |n, &d| {
+        n.wrapping_mul(10).wrapping_add(i64::from(d - b'0'))
+    });
     Some(if negative { -value } else { value })
 }
 
