@@ -331,7 +331,8 @@ mod tests {
             for at in 0..20 {
                 let mut bytes = vec![b'a'; 20];
                 bytes[at] = special;
-                // A zero or a small byte before it must not hide it, nor one after it show up.
+                // The answer is the special byte itself, also with a zero right after it (whose
+                // borrow flags the bytes above it in the word).
                 assert_eq!(plain_run(&bytes), at, "{special:#x} at {at}");
                 if at + 1 < bytes.len() {
                     bytes[at + 1] = 0;

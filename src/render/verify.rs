@@ -631,13 +631,20 @@ impl<'k> JsonLines<'k> {
     fn write_check(&self, check: &Check<'_>, at: i64, out: &mut Vec<u8>) {
         let head = check.name as usize * STATUSES.len() + status_index(check.status);
         match &check.reason {
-            Reason::Matched { key, after } if after.is_empty() => {
+            // Kept whole for the check they are made for; anything else is rendered below.
+            Reason::Matched { key, after }
+                if after.is_empty()
+                    && check.name == CheckName::Signature
+                    && check.status == Status::Pass =>
+            {
                 if let Some(k) = self.key(key) {
                     out.extend_from_slice(&k.matches);
                     return;
                 }
             }
-            Reason::AlgAllowed(alg) => {
+            Reason::AlgAllowed(alg)
+                if check.name == CheckName::Algorithm && check.status == Status::Pass =>
+            {
                 if let Some((_, whole)) = self.algs.iter().find(|(a, _)| a == alg) {
                     out.extend_from_slice(whole);
                     return;
@@ -819,6 +826,52 @@ mod tests {
                             "{name:?} {status:?} {reason:?}"
                         );
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kept_key_and_algorithm_objects_are_only_used_where_they_belong() {
+        use crate::keys::Secret;
+        use crate::keys::parse::{Origin, hmac_key};
+        let origin = Origin {
+            label: "env:K".into(),
+            origin: "test".into(),
+            modified: None,
+        };
+        let key = hmac_key(
+            origin,
+            Secret::new(b"a-secret-of-thirty-two-bytes-ok!".to_vec()),
+        )
+        .unwrap();
+        let lines = JsonLines::new([&key]);
+        let reasons = [
+            Reason::Matched {
+                key: &key,
+                after: Vec::new(),
+            },
+            Reason::AlgAllowed(Algorithm::HS256),
+        ];
+        for name in CheckName::ALL {
+            for status in STATUSES {
+                for reason in &reasons {
+                    let check = Check {
+                        name,
+                        status,
+                        reason: reason.clone(),
+                    };
+                    let mut direct =
+                        lines.heads[name as usize * STATUSES.len() + status_index(status)].clone();
+                    write_json_str(&super::reason(name, reason, 0), &mut direct);
+                    direct.push(b'}');
+                    let mut kept = Vec::new();
+                    lines.write_check(&check, 0, &mut kept);
+                    assert_eq!(
+                        String::from_utf8(kept).unwrap(),
+                        String::from_utf8(direct).unwrap(),
+                        "{name:?} {status:?} {reason:?}"
+                    );
                 }
             }
         }
