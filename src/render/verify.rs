@@ -790,6 +790,35 @@ mod tests {
         );
     }
 
+    /// Every reason under every check name and status, written by `write_check` at each of
+    /// `ats`, is its head and its words as `reason` gives them.
+    fn assert_rendered_both_ways(lines: &JsonLines<'_>, reasons: &[Reason<'_>], ats: &[i64]) {
+        for name in CheckName::ALL {
+            for status in STATUSES {
+                for reason in reasons {
+                    let check = Check {
+                        name,
+                        status,
+                        reason: reason.clone(),
+                    };
+                    let mut direct =
+                        lines.heads[name as usize * STATUSES.len() + status_index(status)].clone();
+                    write_json_str(&super::reason(name, reason, 0), &mut direct);
+                    direct.push(b'}');
+                    for &at in ats {
+                        let mut kept = Vec::new();
+                        lines.write_check(&check, at, &mut kept);
+                        assert_eq!(
+                            String::from_utf8(kept).unwrap(),
+                            String::from_utf8(direct.clone()).unwrap(),
+                            "{name:?} {status:?} {reason:?} at {at}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn kept_check_objects_are_what_rendering_them_gives() {
         let lines = JsonLines::new([]);
@@ -803,32 +832,9 @@ mod tests {
         slots.sort_unstable();
         slots.dedup();
         assert_eq!(slots.len(), FIXED_SLOTS, "and no two share one");
-        for name in CheckName::ALL {
-            for status in STATUSES {
-                for reason in &samples {
-                    let check = Check {
-                        name,
-                        status,
-                        reason: reason.clone(),
-                    };
-                    let mut direct =
-                        lines.heads[name as usize * STATUSES.len() + status_index(status)].clone();
-                    lines.write_reason(name, reason, 0, &mut direct);
-                    direct.push(b'}');
-                    // The first call keeps the object, the second writes the kept one; an
-                    // instant other than the one it was kept at must not matter.
-                    for at in [0, 1_795_000_000] {
-                        let mut kept = Vec::new();
-                        lines.write_check(&check, at, &mut kept);
-                        assert_eq!(
-                            String::from_utf8(kept).unwrap(),
-                            String::from_utf8(direct.clone()).unwrap(),
-                            "{name:?} {status:?} {reason:?}"
-                        );
-                    }
-                }
-            }
-        }
+        // The first call keeps each object, the second writes the kept one; an instant other
+        // than the one it was kept at must not matter.
+        assert_rendered_both_ways(&lines, &samples, &[0, 1_795_000_000]);
     }
 
     #[test]
@@ -853,28 +859,7 @@ mod tests {
             },
             Reason::AlgAllowed(Algorithm::HS256),
         ];
-        for name in CheckName::ALL {
-            for status in STATUSES {
-                for reason in &reasons {
-                    let check = Check {
-                        name,
-                        status,
-                        reason: reason.clone(),
-                    };
-                    let mut direct =
-                        lines.heads[name as usize * STATUSES.len() + status_index(status)].clone();
-                    write_json_str(&super::reason(name, reason, 0), &mut direct);
-                    direct.push(b'}');
-                    let mut kept = Vec::new();
-                    lines.write_check(&check, 0, &mut kept);
-                    assert_eq!(
-                        String::from_utf8(kept).unwrap(),
-                        String::from_utf8(direct).unwrap(),
-                        "{name:?} {status:?} {reason:?}"
-                    );
-                }
-            }
-        }
+        assert_rendered_both_ways(&lines, &reasons, &[0]);
     }
 
     #[test]
