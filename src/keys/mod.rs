@@ -7,6 +7,7 @@
 
 pub mod fetch;
 pub mod fingerprint;
+pub mod hmac;
 pub mod load;
 pub mod parse;
 pub mod secret;

@@ -1,8 +1,8 @@
 //! Signing and signature checks with a key of the ring. HMAC keys are prepared once per run
 //! (the keyed hash state is computed once and reused for every token).
 
+use super::hmac::HmacKeys;
 use super::{Family, Key, Material, Secret};
-use aws_lc_rs::hmac;
 use jsonwebtoken::Algorithm;
 use std::sync::OnceLock;
 
@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 pub struct Prepared<'k> {
     /// The key.
     pub key: &'k Key,
-    hmac: Option<[hmac::Key; 3]>,
+    hmac: Option<HmacKeys>,
     /// HMAC keys for variants of the secret, prepared on first use (see [`Prepared::variants`]).
     variants: OnceLock<Vec<Variant>>,
 }
@@ -19,15 +19,14 @@ pub struct Prepared<'k> {
 pub struct Variant {
     /// Which variant, as the caller that made it numbers them.
     pub tag: usize,
-    keys: [hmac::Key; 3],
+    keys: HmacKeys,
 }
 
 impl Variant {
     /// Does `signature` over `message` verify with this variant under `alg` (an HMAC
     /// algorithm; `None` for any other)?
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
-        let (i, _) = hmac_alg(alg)?;
-        Some(hmac::verify(&self.keys[i], message, signature).is_ok())
+        self.keys.verify(alg, message, signature)
     }
 }
 
@@ -61,26 +60,10 @@ impl std::fmt::Display for SigError {
     }
 }
 
-fn hmac_alg(alg: Algorithm) -> Option<(usize, hmac::Algorithm)> {
-    match alg {
-        Algorithm::HS256 => Some((0, hmac::HMAC_SHA256)),
-        Algorithm::HS384 => Some((1, hmac::HMAC_SHA384)),
-        Algorithm::HS512 => Some((2, hmac::HMAC_SHA512)),
-        _ => None,
-    }
-}
-
 impl<'k> Prepared<'k> {
     /// Prepare `key` (computes the HMAC key schedule for each hash once).
     pub fn new(key: &'k Key) -> Self {
-        let hmac = key.secret().map(|s| {
-            let b = s.expose();
-            [
-                hmac::Key::new(hmac::HMAC_SHA256, b),
-                hmac::Key::new(hmac::HMAC_SHA384, b),
-                hmac::Key::new(hmac::HMAC_SHA512, b),
-            ]
-        });
+        let hmac = key.secret().map(|s| HmacKeys::new(s.expose()));
         Prepared {
             key,
             hmac,
@@ -100,16 +83,9 @@ impl<'k> Prepared<'k> {
             };
             make(secret.expose())
                 .into_iter()
-                .map(|(tag, candidate)| {
-                    let b = candidate.expose();
-                    Variant {
-                        tag,
-                        keys: [
-                            hmac::Key::new(hmac::HMAC_SHA256, b),
-                            hmac::Key::new(hmac::HMAC_SHA384, b),
-                            hmac::Key::new(hmac::HMAC_SHA512, b),
-                        ],
-                    }
+                .map(|(tag, candidate)| Variant {
+                    tag,
+                    keys: HmacKeys::new(candidate.expose()),
                 })
                 .collect()
         })
@@ -146,17 +122,19 @@ impl<'k> Prepared<'k> {
                 allowed: self.key.algorithms.clone(),
             });
         }
-        match (&self.key.material, &self.hmac, hmac_alg(alg)) {
-            (Material::Hmac(_), Some(keys), Some((i, _))) => {
-                Ok(hmac::verify(&keys[i], message, signature).is_ok())
-            }
-            (Material::Public(dk), _, _) | (Material::Private { decoding: dk, .. }, _, _) => {
+        let hmac = self.hmac.as_ref();
+        match (
+            &self.key.material,
+            hmac.and_then(|k| k.verify(alg, message, signature)),
+        ) {
+            (Material::Hmac(_), Some(matches)) => Ok(matches),
+            (Material::Public(dk), _) | (Material::Private { decoding: dk, .. }, _) => {
                 let sig_b64 = crate::token::b64::encode(signature);
                 jsonwebtoken::crypto::verify(&sig_b64, message, dk, alg).map_err(|e| {
                     SigError::Unusable(format!("cannot verify with {}: {e}", self.key.label))
                 })
             }
-            (Material::Unsupported { reason }, _, _) => Err(SigError::Unusable(reason.clone())),
+            (Material::Unsupported { reason }, _) => Err(SigError::Unusable(reason.clone())),
             _ => Err(SigError::Unusable(format!(
                 "{} cannot be used with {alg:?}",
                 self.key.family.name()
@@ -167,10 +145,11 @@ impl<'k> Prepared<'k> {
     /// Sign `message` under `alg`, as [`sign`] does, but with the HMAC key schedule computed
     /// once in [`Prepared::new`] (minting many tokens signs with one key many times).
     pub fn sign(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigError> {
-        match (&self.hmac, hmac_alg(alg)) {
-            (Some(keys), Some((i, _))) if self.key.algorithms.contains(&alg) => {
-                Ok(hmac::sign(&keys[i], message).as_ref().to_vec())
-            }
+        match &self.hmac {
+            Some(keys) if self.key.algorithms.contains(&alg) => match keys.sign(alg, message) {
+                Some(tag) => Ok(tag),
+                None => sign(self.key, alg, message),
+            },
             _ => sign(self.key, alg, message),
         }
     }
@@ -185,13 +164,9 @@ pub fn sign(key: &Key, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigErr
         });
     }
     match &key.material {
-        Material::Hmac(secret) => {
-            let (_, algorithm) = hmac_alg(alg).ok_or_else(|| {
-                SigError::Unusable(format!("{alg:?} does not fit an HMAC secret"))
-            })?;
-            let k = hmac::Key::new(algorithm, secret.expose());
-            Ok(hmac::sign(&k, message).as_ref().to_vec())
-        }
+        Material::Hmac(secret) => HmacKeys::new(secret.expose())
+            .sign(alg, message)
+            .ok_or_else(|| SigError::Unusable(format!("{alg:?} does not fit an HMAC secret"))),
         Material::Private { encoding, .. } => {
             let b64 = jsonwebtoken::crypto::sign(message, encoding, alg)
                 .map_err(|e| SigError::Unusable(format!("cannot sign with {}: {e}", key.label)))?;
