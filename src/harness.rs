@@ -25,8 +25,8 @@ pub fn token_reader(bytes: &[u8]) {
         match token::extract(bytes).and_then(|t| token::parse(t, &options)) {
             Ok(token) => {
                 let inspection = inspect(&token, AT);
-                let at_utc = crate::time::rfc3339(AT);
-                render::decode::json(1, &token, &inspection, &at_utc, &mut out);
+                let head = render::decode::times_head(AT);
+                render::decode::json(1, &token, &inspection, &head, &mut out);
                 let _ = render::decode::human(&token, &inspection, &Style::plain());
                 if let Some(claims) = token.claim_set() {
                     let _ = claims.map();

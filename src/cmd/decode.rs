@@ -11,8 +11,8 @@ use crate::token::{self, Token};
 pub struct Decode {
     /// Judge relative times at this instant.
     pub at: i64,
-    /// `at` in RFC 3339, formatted once.
-    at_utc: String,
+    /// What every JSON line says about `at`, rendered once.
+    times_head: Vec<u8>,
 }
 
 impl Decode {
@@ -21,7 +21,7 @@ impl Decode {
         let at = args.at.unwrap_or(now);
         Decode {
             at,
-            at_utc: crate::time::rfc3339(at),
+            times_head: render::decode::times_head(at),
         }
     }
 }
@@ -33,7 +33,7 @@ impl TokenJob for Decode {
             return Exit::Ok;
         }
         if output.json {
-            render::decode::json(line, token, &inspection, &self.at_utc, out);
+            render::decode::json(line, token, &inspection, &self.times_head, out);
         } else {
             out.extend_from_slice(
                 render::decode::human(token, &inspection, &output.style).as_bytes(),

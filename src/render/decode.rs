@@ -116,15 +116,27 @@ pub fn write_relative_phrase(claim: &str, delta: i64, out: &mut Vec<u8>) -> Role
     role
 }
 
+/// The part of every `decode` JSON line that depends only on the instant `at`
+/// (`,"times":{"at":…,"at_utc":"…","claims":{`): a batch judges every token at one instant,
+/// so this is rendered once per run and handed to [`json`].
+pub fn times_head(at: i64) -> Vec<u8> {
+    let mut out = b",\"times\":{\"at\":".to_vec();
+    push_int(&mut out, at);
+    out.extend_from_slice(b",\"at_utc\":\"");
+    time::write_rfc3339(at, &mut out);
+    out.extend_from_slice(b"\",\"claims\":{");
+    out
+}
+
 /// One JSON line for a decoded token (schema `kind: "decoded"`). Written directly (not
 /// through a `Value`) because batches stream millions of these; the field order is part of
 /// the schema pinned by tests.
-/// `at_utc` is `inspection.at` in RFC 3339, formatted once per run by the caller.
+/// `times_head` is [`times_head`] of `inspection.at`, rendered once per run by the caller.
 pub fn json(
     line: u64,
     token: &Token<'_>,
     inspection: &Inspection,
-    at_utc: &str,
+    times_head: &[u8],
     out: &mut Vec<u8>,
 ) {
     out.extend_from_slice(b"{\"kind\":\"decoded\",\"line\":");
@@ -147,11 +159,8 @@ pub fn json(
     out.extend_from_slice(token.header.alg_json());
     out.extend_from_slice(b",\"bytes\":");
     push_int(out, token.signature.len() as i64);
-    out.extend_from_slice(b",\"verified\":false},\"times\":{\"at\":");
-    push_int(out, inspection.at);
-    out.extend_from_slice(b",\"at_utc\":\"");
-    out.extend_from_slice(at_utc.as_bytes());
-    out.extend_from_slice(b"\",\"claims\":{");
+    out.extend_from_slice(b",\"verified\":false}");
+    out.extend_from_slice(times_head);
     for (i, fact) in inspection.times.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -182,11 +191,18 @@ fn push_int(out: &mut Vec<u8>, n: i64) {
 /// `{"raw":..,"value":..,"utc":..,"relative_seconds":..,"error":..}` for one time claim.
 pub fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"raw\":");
-    to_json_line(&fact.raw, out);
     match &fact.value {
         Ok(v) => {
+            let mut digits = itoa::Buffer::new();
+            let digits = digits.format(*v).as_bytes();
+            // The usual raw value is that integer, written as serde_json would write it.
+            if fact.raw.as_i64() == Some(*v) {
+                out.extend_from_slice(digits);
+            } else {
+                to_json_line(&fact.raw, out);
+            }
             out.extend_from_slice(b",\"value\":");
-            push_int(out, *v);
+            out.extend_from_slice(digits);
             out.extend_from_slice(b",\"utc\":\"");
             time::write_rfc3339(*v, out);
             out.extend_from_slice(b"\",\"relative_seconds\":");
@@ -194,6 +210,7 @@ pub fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
             out.extend_from_slice(b",\"error\":null}");
         }
         Err(why) => {
+            to_json_line(&fact.raw, out);
             out.extend_from_slice(
                 b",\"value\":null,\"utc\":null,\"relative_seconds\":null,\"error\":",
             );
@@ -219,4 +236,61 @@ pub fn error_json(line: u64, error: &Malformed, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"message\":");
     write_json_str(&error.message, out);
     out.extend_from_slice(b"}}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `raw` is the claim exactly as the token has it: an integer as is, and a float, a
+    /// string or a value out of range through serde_json, even when it reads as an instant.
+    #[test]
+    fn time_json_keeps_the_raw_value() {
+        let at = 1_795_200_000;
+        let cases = [
+            (
+                json!(1_500_000_000),
+                time::numeric_date(&json!(1_500_000_000)),
+            ),
+            (json!(1.5e9), time::numeric_date(&json!(1.5e9))),
+            (
+                json!(1_500_000_000.5),
+                time::numeric_date(&json!(1_500_000_000.5)),
+            ),
+            (json!(-0.0), time::numeric_date(&json!(-0.0))),
+            (
+                json!("1500000000"),
+                time::numeric_date(&json!("1500000000")),
+            ),
+            (json!(u64::MAX), time::numeric_date(&json!(u64::MAX))),
+        ];
+        for (raw, value) in cases {
+            let fact = TimeFact {
+                claim: "exp",
+                raw: raw.clone(),
+                value,
+            };
+            let mut out = Vec::new();
+            write_time_json(&fact, at, &mut out);
+            let text = String::from_utf8(out).unwrap();
+            let expected = format!("{{\"raw\":{}", serde_json::to_string(&raw).unwrap());
+            assert!(text.starts_with(&expected), "{text} for {raw}");
+            let back: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(back["raw"], raw);
+            match &fact.value {
+                Ok(v) => assert_eq!(back["value"], json!(v), "{text}"),
+                Err(_) => assert_eq!(back["value"], Value::Null, "{text}"),
+            }
+        }
+    }
+
+    #[test]
+    fn times_head_is_the_instant_both_ways() {
+        let head = String::from_utf8(times_head(1_795_200_000)).unwrap();
+        assert_eq!(
+            head,
+            r#","times":{"at":1795200000,"at_utc":"2026-11-20T18:40:00Z","claims":{"#
+        );
+    }
 }
