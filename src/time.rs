@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
+use std::cell::Cell;
 
 /// The last second of year 9999: later values cannot be shown as a date and are rejected.
 pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
@@ -62,8 +63,57 @@ pub fn write_rfc3339(seconds: i64, out: &mut Vec<u8>) {
     // multiplication with no sign fix-ups (a batch formats two of these per token).
     let seconds = seconds.unsigned_abs();
     let (days, secs) = (seconds / 86_400, seconds % 86_400);
-    // Civil date from days since 1970-01-01 (proleptic Gregorian; eras of 400 years counted
-    // from 0000-03-01, so every step below stays non-negative).
+    // Filled on the stack and appended at once.
+    let mut text = *b"0000-00-00T00:00:00Z";
+    text[..10].copy_from_slice(&date(days));
+    text[11..13].copy_from_slice(&TWO_DIGITS[(secs / 3600) as usize]);
+    text[14..16].copy_from_slice(&TWO_DIGITS[(secs / 60 % 60) as usize]);
+    text[17..19].copy_from_slice(&TWO_DIGITS[(secs % 60) as usize]);
+    out.extend_from_slice(&text);
+}
+
+/// `00` to `99`.
+const TWO_DIGITS: [[u8; 2]; 100] = {
+    let mut table = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        table[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    table
+};
+
+/// How many dates [`date`] keeps per thread.
+const KEPT_DATES: usize = 8;
+
+thread_local! {
+    /// The dates of days formatted lately on this thread, each in the slot of its day number
+    /// modulo [`KEPT_DATES`] (tagged with the day number; `u64::MAX` is no day). A batch
+    /// formats a few dates per token, and the tokens of a log were mostly issued, and expire,
+    /// on a few days.
+    static DATES: [Cell<(u64, [u8; 10])>; KEPT_DATES] =
+        const { [const { Cell::new((u64::MAX, [0; 10])) }; KEPT_DATES] };
+}
+
+/// `YYYY-MM-DD` of day `days` after 1970-01-01 (within year 9999), from [`DATES`] when it is
+/// kept there.
+fn date(days: u64) -> [u8; 10] {
+    DATES.with(|dates| {
+        let slot = &dates[days as usize % KEPT_DATES];
+        match slot.get() {
+            (tag, text) if tag == days => text,
+            _ => {
+                let text = civil_date(days);
+                slot.set((days, text));
+                text
+            }
+        }
+    })
+}
+
+/// `YYYY-MM-DD` of day `days` after 1970-01-01 (proleptic Gregorian; eras of 400 years
+/// counted from 0000-03-01, so every step below stays non-negative).
+fn civil_date(days: u64) -> [u8; 10] {
     let z = days + 719_468;
     let (era, doe) = (z / 146_097, z % 146_097);
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
@@ -72,22 +122,13 @@ pub fn write_rfc3339(seconds: i64, out: &mut Vec<u8>) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + u64::from(month <= 2);
-    // Filled on the stack and appended at once.
-    let mut text = *b"0000-00-00T00:00:00Z";
-    let mut two = |at: usize, n: u64| {
-        // n < 100: both digits are below 10.
-        let n = n as u8;
-        text[at] = b'0' + n / 10;
-        text[at + 1] = b'0' + n % 10;
-    };
-    two(0, year / 100);
-    two(2, year % 100);
-    two(5, month);
-    two(8, day);
-    two(11, secs / 3600);
-    two(14, secs / 60 % 60);
-    two(17, secs % 60);
-    out.extend_from_slice(&text);
+    let mut text = *b"0000-00-00";
+    // Within year 9999: every part is below 100.
+    text[0..2].copy_from_slice(&TWO_DIGITS[(year / 100) as usize]);
+    text[2..4].copy_from_slice(&TWO_DIGITS[(year % 100) as usize]);
+    text[5..7].copy_from_slice(&TWO_DIGITS[month as usize]);
+    text[8..10].copy_from_slice(&TWO_DIGITS[day as usize]);
+    text
 }
 
 /// A compact span: `3h12m`, `41s`, `2d4h`, `1y30d`. Two units at most.
@@ -229,6 +270,33 @@ mod tests {
             );
         }
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    proptest::proptest! {
+        /// Dates kept per thread are only reused for their own day: instants on the same day,
+        /// on days that share a slot, and back again, all as chrono has them.
+        #[test]
+        fn kept_dates_match_chrono(
+            start in 0..MAX_NUMERIC_DATE,
+            steps in proptest::collection::vec(
+                proptest::prop_oneof![
+                    -86_400i64..86_400,
+                    proptest::strategy::Just(8 * 86_400),
+                    proptest::strategy::Just(-8 * 86_400),
+                    proptest::strategy::Just(16 * 86_400 + 1),
+                ],
+                1..40,
+            ),
+        ) {
+            let mut t = start;
+            for step in steps {
+                t = (t + step).clamp(0, MAX_NUMERIC_DATE);
+                let chrono = DateTime::<Utc>::from_timestamp(t, 0)
+                    .unwrap()
+                    .to_rfc3339_opts(SecondsFormat::Secs, true);
+                proptest::prop_assert_eq!(rfc3339(t), chrono);
+            }
+        }
     }
 
     #[test]
