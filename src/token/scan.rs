@@ -52,11 +52,25 @@ impl Scan {
 /// The registered claim names of RFC 7519 §4.1, all three letters long.
 const REGISTERED: [&[u8; 3]; 7] = [b"iss", b"sub", b"aud", b"exp", b"nbf", b"iat", b"jti"];
 
-/// Where `name` is in [`REGISTERED`].
+/// Where `name` is in [`REGISTERED`]. The three bytes are compared as one number: every
+/// token of a batch looks up several of these names, some more than once.
 #[inline]
 fn registered_slot(name: &[u8]) -> Option<usize> {
+    const fn word(name: &[u8; 3]) -> u32 {
+        name[0] as u32 | (name[1] as u32) << 8 | (name[2] as u32) << 16
+    }
+    const WORDS: [u32; REGISTERED.len()] = {
+        let mut words = [0; REGISTERED.len()];
+        let mut i = 0;
+        while i < REGISTERED.len() {
+            words[i] = word(REGISTERED[i]);
+            i += 1;
+        }
+        words
+    };
     let name: &[u8; 3] = name.try_into().ok()?;
-    REGISTERED.iter().position(|r| *r == name)
+    let name = word(name);
+    WORDS.iter().position(|&w| w == name)
 }
 
 /// Whether two member names are equal. Claim names are a few bytes long and most differ in
@@ -79,15 +93,19 @@ pub fn integer(raw: &[u8]) -> Option<i64> {
         || digits.len() > 18
         || (digits.len() > 1 && digits[0] == b'0')
         || (negative && digits == b"0")
-        || !digits.iter().all(u8::is_ascii_digit)
     {
         return None;
     }
     // At most 18 digits: below 10^18, so nothing here can overflow and the operations need no
     // overflow checks (release builds check arithmetic; a batch reads a few of these per token).
-    let value = digits.iter().fold(0i64, |n, &d| {
-        n.wrapping_mul(10).wrapping_add(i64::from(d - b'0'))
-    });
+    let mut value = 0i64;
+    for &byte in digits {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value.wrapping_mul(10).wrapping_add(i64::from(digit));
+    }
     Some(if negative { -value } else { value })
 }
 
@@ -534,6 +552,11 @@ mod tests {
             "\"1\"",
             "1234567890123456789",
             "+1",
+            // The bytes just around the digits.
+            "1:",
+            ":",
+            "9/",
+            "/",
         ] {
             assert_eq!(integer(raw.as_bytes()), None, "{raw}");
         }
