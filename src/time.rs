@@ -141,28 +141,43 @@ pub fn span(seconds: i64) -> String {
 /// Append [`span`] of `seconds` to `out` (batch output writes one or two per token).
 pub fn write_span(seconds: i64, out: &mut Vec<u8>) {
     let s = seconds.unsigned_abs();
-    const UNITS: [(u64, u8); 5] = [
-        (365 * 86_400, b'y'),
-        (86_400, b'd'),
-        (3_600, b'h'),
-        (60, b'm'),
-        (1, b's'),
-    ];
     if s == 0 {
         out.extend_from_slice(b"0s");
         return;
     }
-    let mut rest = s;
-    let mut used = 0;
-    for (size, unit) in UNITS {
-        if rest >= size && used < 2 {
-            out.extend_from_slice(itoa::Buffer::new().format(rest / size).as_bytes());
+    // The largest unit that fits, then the next one down if it is not zero: only adjacent
+    // units ("1y30d", never "1y5s").
+    let first = SPAN_UNITS
+        .iter()
+        .position(|&(size, _)| s >= size)
+        .unwrap_or(SPAN_UNITS.len() - 1);
+    let (size, unit) = SPAN_UNITS[first];
+    write_count(s / size, out);
+    out.push(unit);
+    if let Some(&(next, unit)) = SPAN_UNITS.get(first + 1) {
+        let rest = s % size / next;
+        if rest > 0 {
+            write_count(rest, out);
             out.push(unit);
-            rest %= size;
-            used += 1;
-        } else if used > 0 {
-            used = 2; // only adjacent units: "1y30d", never "1y5s"
         }
+    }
+}
+
+/// The units of [`span`], largest first.
+const SPAN_UNITS: [(u64, u8); 5] = [
+    (365 * 86_400, b'y'),
+    (86_400, b'd'),
+    (3_600, b'h'),
+    (60, b'm'),
+    (1, b's'),
+];
+
+/// A count of a unit: below 100 from the table, else through itoa (years).
+fn write_count(n: u64, out: &mut Vec<u8>) {
+    match n {
+        0..=9 => out.push(b'0' + n as u8),
+        10..=99 => out.extend_from_slice(&TWO_DIGITS[n as usize]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
     }
 }
 
@@ -307,6 +322,54 @@ mod tests {
         assert_eq!(span(86_400 * 2 + 3600 * 4), "2d4h");
         assert_eq!(span(365 * 86_400 + 5), "1y");
         assert_eq!(span(3600 + 5), "1h");
+        assert_eq!(span(59), "59s");
+        assert_eq!(span(60), "1m");
+        assert_eq!(span(61), "1m1s");
+        assert_eq!(span(99 * 86_400 + 23 * 3600), "99d23h");
+        assert_eq!(span(100 * 86_400), "100d");
+        assert_eq!(span(-(3_153_442_989)), "99y363d");
+        assert_eq!(span(i64::MIN), "292471208677y195d");
+    }
+
+    proptest::proptest! {
+        /// The span in words adds up: the largest unit that fits, then the next one down
+        /// (when not zero), and what is left is less than that next unit.
+        #[test]
+        fn spans_add_up(seconds in proptest::num::i64::ANY) {
+            let text = span(seconds);
+            let units = [('y', 365 * 86_400u64), ('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+            let mut parts = Vec::new();
+            let mut digits = String::new();
+            for c in text.chars() {
+                if c.is_ascii_digit() {
+                    digits.push(c);
+                } else {
+                    let at = units.iter().position(|&(u, _)| u == c).unwrap();
+                    parts.push((at, digits.parse::<u64>().unwrap()));
+                    digits.clear();
+                }
+            }
+            let s = seconds.unsigned_abs();
+            if s == 0 {
+                proptest::prop_assert_eq!(text, "0s");
+                return Ok(());
+            }
+            let (first, count) = parts[0];
+            proptest::prop_assert_eq!(count, s / units[first].1);
+            proptest::prop_assert!(count > 0);
+            let rest = s % units[first].1;
+            match parts.get(1) {
+                Some(&(second, count)) => {
+                    proptest::prop_assert_eq!(second, first + 1);
+                    proptest::prop_assert_eq!(count, rest / units[second].1);
+                    proptest::prop_assert!(count > 0);
+                }
+                None => proptest::prop_assert!(
+                    first + 1 == units.len() || rest < units[first + 1].1
+                ),
+            }
+            proptest::prop_assert!(parts.len() <= 2);
+        }
     }
 
     #[test]
