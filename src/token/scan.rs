@@ -175,6 +175,7 @@ impl Scanner<'_> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
 
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Option<()> {
         match self.peek()? {
             b'{' => self.object(depth + 1, false),
@@ -216,6 +217,9 @@ impl Scanner<'_> {
 
     /// A string; returns the range of its content (between the quotes). With `is_key`, any
     /// escape sends the document to the full parser (duplicate checks compare raw bytes).
+    // Inlined into its two callers (member names, string values): a claim set is mostly
+    // short strings, and a call per string cost more than the string's own bytes.
+    #[inline(always)]
     fn string(&mut self, is_key: bool) -> Option<Range<usize>> {
         self.expect(b'"')?;
         let start = self.pos;
