@@ -329,6 +329,7 @@ mod tests {
         assert_eq!(span(100 * 86_400), "100d");
         assert_eq!(span(-(3_153_442_989)), "99y363d");
         assert_eq!(span(i64::MIN), "292471208677y195d");
+        assert_eq!(span(i64::MAX), "292471208677y195d");
     }
 
     proptest::proptest! {
