@@ -30,6 +30,18 @@ pub fn decode(segment: &[u8]) -> Result<Vec<u8>, String> {
     decode_scalar(segment)
 }
 
+/// [`decode`] into `buf` when the segment decodes to at most its size: the bytes' length, or
+/// `None` when it is longer or not strict base64url (then [`decode`] says what is wrong).
+pub fn decode_into(segment: &[u8], buf: &mut [u8]) -> Option<usize> {
+    let engine = base64_simd::URL_SAFE_NO_PAD;
+    let len = engine.decoded_length(segment).ok()?;
+    if len > buf.len() {
+        return None;
+    }
+    let out = base64_simd::Out::from_slice(&mut buf[..len]);
+    engine.decode(segment, out).ok().map(|bytes| bytes.len())
+}
+
 /// [`decode`] with the scalar engine only.
 pub fn decode_scalar(segment: &[u8]) -> Result<Vec<u8>, String> {
     // Not `STRICT.decode`: it zeroes its buffer with calloc, which glibc serves from the
@@ -136,6 +148,29 @@ mod tests {
             proptest::prop_assert_eq!(&simd, &scalar);
             proptest::prop_assert_eq!(decode(&input).ok(), scalar);
         }
+    }
+
+    proptest::proptest! {
+        /// Decoding into a buffer gives the same bytes as decoding into a vector when they
+        /// fit, and nothing otherwise.
+        #[test]
+        fn decoding_into_a_buffer_agrees(input in segment(), size in 0usize..100) {
+            let mut buf = vec![0u8; size];
+            let into = decode_into(&input, &mut buf).map(|len| buf[..len].to_vec());
+            let whole = decode(&input).ok().filter(|bytes| bytes.len() <= size);
+            proptest::prop_assert_eq!(into, whole);
+        }
+    }
+
+    #[test]
+    fn decoding_into_a_buffer_that_fits_exactly_or_not() {
+        let mut buf = [0u8; 3];
+        assert_eq!(decode_into(b"Zm9v", &mut buf), Some(3));
+        assert_eq!(&buf, b"foo");
+        assert_eq!(decode_into(b"Zm9v", &mut buf[..2]), None);
+        assert_eq!(decode_into(b"Zm8", &mut buf[..2]), Some(2));
+        assert_eq!(decode_into(b"", &mut buf[..0]), Some(0));
+        assert_eq!(decode_into(b"Zm9v=", &mut buf), None);
     }
 
     #[test]

@@ -261,6 +261,61 @@ pub enum Payload {
     Bytes(Vec<u8>),
 }
 
+/// The decoded signature of a token: inline up to [`INLINE_SIGNATURE`] bytes (HMAC tags,
+/// ES256 and EdDSA signatures: no allocation per token in a batch), on the heap beyond (ES384,
+/// RSA).
+#[derive(Clone)]
+pub struct Signature(SignatureRepr);
+
+#[derive(Clone)]
+enum SignatureRepr {
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_SIGNATURE],
+    },
+    Heap(Vec<u8>),
+}
+
+/// The longest signature kept inline: an HS512 tag, an ES256 or an EdDSA signature.
+pub const INLINE_SIGNATURE: usize = 64;
+
+impl Signature {
+    /// Decode a signature segment (strict base64url).
+    fn decode(segment: &[u8]) -> Result<Self, String> {
+        let mut bytes = [0u8; INLINE_SIGNATURE];
+        match b64::decode_into(segment, &mut bytes) {
+            // At most INLINE_SIGNATURE (64) bytes: the length fits a byte.
+            Some(len) => Ok(Signature(SignatureRepr::Inline {
+                len: len as u8,
+                bytes,
+            })),
+            None => b64::decode(segment).map(|bytes| Signature(SignatureRepr::Heap(bytes))),
+        }
+    }
+}
+
+impl Deref for Signature {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            SignatureRepr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            SignatureRepr::Heap(bytes) => bytes,
+        }
+    }
+}
+
+impl PartialEq for Signature {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
 /// A structurally valid compact JWS, decoded but not verified.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token<'a> {
@@ -271,7 +326,7 @@ pub struct Token<'a> {
     /// The decoded payload.
     pub payload: Payload,
     /// The decoded signature bytes (empty for an unsecured token).
-    pub signature: Vec<u8>,
+    pub signature: Signature,
     /// Where the signing input ends in `compact` (the second dot).
     signing_end: usize,
 }
@@ -394,7 +449,7 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
 
     let header = header(header_b64)?;
     let payload = decode_payload(payload_b64, options.payload)?;
-    let signature = b64::decode(signature_b64)
+    let signature = Signature::decode(signature_b64)
         .map_err(|m| Malformed::new(Segment::Signature, "base64url", m))?;
     // Every segment decoded as base64url, so the whole input is ASCII; checked anyway, as
     // ASCII (a word at a time), which is cheaper than a UTF-8 check of the same bytes.
@@ -501,7 +556,7 @@ mod tests {
         assert_eq!(parsed.alg(), Some("HS256"));
         let keys: Vec<_> = parsed.claims().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["z", "a"]);
-        assert_eq!(parsed.signature, b"sig");
+        assert_eq!(&*parsed.signature, b"sig");
         assert_eq!(parsed.signature_b64(), b64::encode(b"sig"));
         let (signing_input, _) = t.rsplit_once('.').unwrap();
         assert_eq!(parsed.signing_input(), signing_input.as_bytes());
