@@ -119,11 +119,14 @@ pub fn scan_object(text: &[u8]) -> Option<Scan> {
     // (per thread), and the members vector is sized for a typical claim set at once.
     let mut keys = KEYS.take();
     keys.clear();
+    let mut members = SPARE_MEMBERS.take();
+    members.clear();
+    members.reserve(TYPICAL_MEMBERS);
     let mut s = Scanner {
         text,
         pos: 0,
         scan: Scan {
-            members: Vec::with_capacity(TYPICAL_MEMBERS),
+            members,
             ..Scan::default()
         },
         keys,
@@ -139,6 +142,18 @@ const TYPICAL_MEMBERS: usize = 12;
 
 thread_local! {
     static KEYS: std::cell::Cell<Vec<Range<usize>>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The members vector of the last scan given back on this thread (see [`recycle`]).
+    static SPARE_MEMBERS: std::cell::Cell<Vec<(Range<usize>, Range<usize>)>> =
+        const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Give a scan's members vector back for the next scan on this thread: a batch scans one
+/// payload after another, and this spares an allocation per token. Vectors grown far past a
+/// typical claim set are let go.
+pub(crate) fn recycle(scan: &mut Scan) {
+    if scan.members.capacity() <= MAX_MEMBERS {
+        SPARE_MEMBERS.set(std::mem::take(&mut scan.members));
+    }
 }
 
 struct Scanner<'t> {
