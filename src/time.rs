@@ -358,6 +358,8 @@ mod tests {
             let (first, count) = parts[0];
             proptest::prop_assert_eq!(count, s / units[first].1);
             proptest::prop_assert!(count > 0);
+            // The largest unit that fits: not "60m" for an hour.
+            proptest::prop_assert!(first == 0 || s < units[first - 1].1);
             let rest = s % units[first].1;
             match parts.get(1) {
                 Some(&(second, count)) => {

@@ -183,7 +183,9 @@ const SPARE_JSON_MAX: usize = 16 * 1024;
 impl Drop for Claims {
     fn drop(&mut self) {
         if self.json.capacity() <= SPARE_JSON_MAX {
-            SPARE_JSON.set(std::mem::take(&mut self.json));
+            // Not while the thread's locals are torn down (then the buffer is just freed).
+            let json = std::mem::take(&mut self.json);
+            let _ = SPARE_JSON.try_with(|spare| spare.set(json));
         }
         if let Some(scan) = &mut self.scan {
             scan::recycle(scan);

@@ -116,7 +116,8 @@ pub fn scan_object(text: &[u8]) -> Option<Scan> {
     // them every other byte must start a whole, valid character (see `Scanner::string`). So
     // whatever is accepted is valid UTF-8, without a pass over all of it first.
     // A batch scans a payload per token: the duplicate-check stack is kept between scans
-    // (per thread), and the members vector is sized for a typical claim set at once.
+    // (per thread), and so is the members vector of the last claim set dropped (see
+    // [`recycle`]), sized for a typical claim set at once.
     let mut keys = KEYS.take();
     keys.clear();
     let mut members = SPARE_MEMBERS.take();
@@ -152,7 +153,9 @@ thread_local! {
 /// typical claim set are let go.
 pub(crate) fn recycle(scan: &mut Scan) {
     if scan.members.capacity() <= MAX_MEMBERS {
-        SPARE_MEMBERS.set(std::mem::take(&mut scan.members));
+        // Not while the thread's locals are torn down (then the vector is just freed).
+        let members = std::mem::take(&mut scan.members);
+        let _ = SPARE_MEMBERS.try_with(|spare| spare.set(members));
     }
 }
 
