@@ -28,7 +28,7 @@ impl<M> Drop for Wiped<M> {
         // SAFETY: `M` is one of the three `Hmac<Sha*>` types below: plain arrays and integers
         // (digest states, block buffers, a buffer position) with no pointer, reference or
         // drop glue, for which all-zero bytes are a valid value (`flat_states_need_no_drop`
-        // checks there is no drop glue). It is not used after this.
+        // checks there is no drop glue and pins their sizes). It is not used after this.
         unsafe { zeroize::zeroize_flat_type(&mut self.0 as *mut M) }
     }
 }
@@ -56,8 +56,9 @@ impl<M: Mac + KeyInit + Clone + FixedOutputReset> Wiped<M> {
 }
 
 /// Whether `signature` is `tag`, in constant time (subtle's comparisons, a word of 8 bytes at
-/// a time: a byte at a time costs 9 instructions a byte, a tenth of a batch's verify). A
-/// signature of another length is a mismatch: lengths are not secret.
+/// a time: byte by byte, through subtle's barrier, a 32-byte tag cost about 290 instructions,
+/// some 3% of what a batch's verify spends per token besides SHA-256). A signature of another
+/// length is a mismatch: lengths are not secret.
 fn same_tag(tag: &[u8], signature: &[u8]) -> bool {
     if tag.len() != signature.len() {
         return false;
