@@ -498,8 +498,7 @@ fn sha2_digest(bytes: &[u8]) -> [u8; DIGEST_LEN] {
 pub(crate) mod tests {
     use super::*;
     use crate::exit::Exit;
-    use crate::keys::Secret;
-    use crate::keys::parse::{Origin, hmac_key, key_file};
+    use crate::keys::parse::{Origin, key_file};
 
     const RFC7638_JWK: &str = r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#;
     const RFC7638_THUMBPRINT: &str = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
@@ -513,7 +512,7 @@ pub(crate) mod tests {
     }
 
     fn hmac(label: &str, secret: &[u8]) -> Key {
-        hmac_key(origin(label), Secret::new(secret.to_vec())).unwrap()
+        crate::keys::parse::test_hmac(label, secret)
     }
 
     /// SHA-256 in hex, computed here rather than through the code under test.

@@ -121,6 +121,17 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// An HMAC key for tests: `secret` labelled `label`, from origin `test <label>`.
+#[cfg(test)]
+pub(crate) fn test_hmac(label: &str, secret: &[u8]) -> Key {
+    let origin = Origin {
+        label: label.into(),
+        origin: format!("test {label}"),
+        modified: None,
+    };
+    hmac_key(origin, Secret::new(secret.to_vec())).expect("a non-empty test secret")
+}
+
 /// An HMAC key from secret bytes.
 pub fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, String> {
     if secret.is_empty() {

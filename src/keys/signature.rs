@@ -193,15 +193,9 @@ pub fn default_signing_alg(key: &Key) -> Option<Algorithm> {
 mod tests {
     use super::*;
     use crate::keys::Secret;
-    use crate::keys::parse::{Origin, hmac_key};
 
     fn key(secret: &[u8]) -> Key {
-        let origin = Origin {
-            label: "k".into(),
-            origin: "test".into(),
-            modified: None,
-        };
-        hmac_key(origin, Secret::new(secret.to_vec())).unwrap()
+        crate::keys::parse::test_hmac("k", secret)
     }
 
     #[test]

@@ -1,7 +1,6 @@
 use super::*;
 use crate::exit::Exit;
-use crate::keys::Secret;
-use crate::keys::parse::{Origin, hmac_key};
+
 use serde_json::json;
 
 const NOW: i64 = 1_800_000_000;
@@ -458,16 +457,7 @@ fn the_carried_id_cannot_be_replaced_or_removed() {
 
 #[test]
 fn sealed_token_verifies_and_reads_back() {
-    let origin = Origin {
-        label: "new".into(),
-        origin: "test".into(),
-        modified: None,
-    };
-    let key = hmac_key(
-        origin,
-        Secret::new(b"0123456789abcdef0123456789abcdef".to_vec()),
-    )
-    .unwrap();
+    let key = crate::keys::parse::test_hmac("new", b"0123456789abcdef0123456789abcdef");
     let prepared = Prepared::new(&key);
     let d = from_claims(json!({"id": "u-1"}), &never()).unwrap();
     let sealed = seal(&d, Algorithm::HS256, &prepared).unwrap();

@@ -839,18 +839,7 @@ mod tests {
 
     #[test]
     fn kept_key_and_algorithm_objects_are_only_used_where_they_belong() {
-        use crate::keys::Secret;
-        use crate::keys::parse::{Origin, hmac_key};
-        let origin = Origin {
-            label: "env:K".into(),
-            origin: "test".into(),
-            modified: None,
-        };
-        let key = hmac_key(
-            origin,
-            Secret::new(b"a-secret-of-thirty-two-bytes-ok!".to_vec()),
-        )
-        .unwrap();
+        let key = crate::keys::parse::test_hmac("env:K", b"a-secret-of-thirty-two-bytes-ok!");
         let lines = JsonLines::new([&key]);
         let reasons = [
             Reason::Matched {

@@ -1,6 +1,5 @@
 use super::*;
-use crate::keys::Secret;
-use crate::keys::parse::{Origin, hmac_key, key_file};
+use crate::keys::parse::{Origin, key_file};
 use crate::keys::signature::sign;
 use crate::render::verify::reason;
 use crate::token::{PayloadRule, ReadOptions, b64, parse};
@@ -18,7 +17,7 @@ fn origin(label: &str, modified: Option<i64>) -> Origin {
 }
 
 fn hmac(label: &str, secret: &[u8]) -> Key {
-    hmac_key(origin(label, None), Secret::new(secret.to_vec())).unwrap()
+    crate::keys::parse::test_hmac(label, secret)
 }
 
 /// A token signed with `key` under `alg` (the header is used as given).
