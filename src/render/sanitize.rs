@@ -69,18 +69,27 @@ pub(crate) const PLAIN: [bool; 256] = {
 };
 
 /// How many bytes at the start of `bytes` are [`PLAIN`]. Batches look at every byte of every
-/// claim string: eight bytes are tested at a time (one word, a few arithmetic operations)
-/// instead of one table look-up per byte, and only the tail goes byte by byte.
+/// claim string: sixteen bytes are tested at a time where the vector unit allows it (x86-64:
+/// SSE2, which every such CPU has), then eight at a time (one word, a few arithmetic
+/// operations) instead of one table look-up per byte, and only the tail goes byte by byte.
 #[inline]
 pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    while let Some(block) = bytes.get(i..i + 16) {
+        let special = special16(block.try_into().expect("16 bytes"));
+        if special != 0 {
+            return i + special.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
     // The high bit of each byte of `(v - ONES) & !v` is set where v's byte is zero, and where
     // a borrow from a lower zero byte carried in; so the lowest flagged byte is always a true
     // zero. The same holds for `(x - 0x20 * ONES) & !x`, which flags bytes below 0x20. Bytes
     // of 0x80 and above are flagged by their own high bit.
     let zero = |v: u64| v.wrapping_sub(ONES) & !v;
-    let mut i = 0;
     while let Some(word) = bytes.get(i..i + 8) {
         let mut le = [0u8; 8];
         le.copy_from_slice(word);
@@ -101,6 +110,33 @@ pub(crate) fn plain_run(bytes: &[u8]) -> usize {
         .iter()
         .position(|&b| !PLAIN[b as usize])
         .unwrap_or(bytes.len() - i)
+}
+
+/// A bit per byte of `block` that is not [`PLAIN`] (bit 0: the first byte).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn special16(block: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of the x86-64 baseline, so every x86-64 CPU runs these; `block` is
+    // 16 readable bytes, and an unaligned load asks nothing more of its address.
+    unsafe {
+        let x = _mm_loadu_si128(block.as_ptr().cast());
+        // As signed bytes, 0x80..=0xff are negative: "below 0x20" flags them with the controls.
+        let special = _mm_or_si128(
+            _mm_or_si128(
+                _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)),
+            ),
+            _mm_or_si128(
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8)),
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)),
+            ),
+        );
+        _mm_movemask_epi8(special) as u32
+    }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
