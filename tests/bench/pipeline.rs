@@ -3,7 +3,10 @@
 //! Generates a deterministic corpus of HS256 tokens (realistic ~200-byte payloads with `sub`,
 //! `name`, `iat`, `exp`, `jti`), streams it through the release binary's `decode --json`,
 //! `verify --json` and `mint` batch modes, and prints tokens/s, the ratio to the HMAC-SHA256
-//! floor measured in the same run on one core, and the child's peak RSS.
+//! floor measured in the same run on one core, the child's peak RSS and its CPU time (user and
+//! system, all threads). Under decode and verify, "pipe alone" pushes the same number of bytes
+//! of the same output lines through a pipe to the same reader, with nothing else to do: what
+//! the pipe costs by itself, in time and in CPU, writer and reader together.
 //!
 //! It then times process start-up: `jwtctl decode <token>` run once per process, interleaved
 //! with `/bin/true` (the cost of any process here) and, when it is found, jwt-cli's
@@ -112,8 +115,11 @@ fn best_rate(samples: &[Vec<u8>], tag: impl Fn(&[u8]) -> u8) -> f64 {
 struct Run {
     elapsed: Duration,
     peak_rss_kib: i64,
+    /// The child's CPU time, user and system, all threads.
+    cpu: Duration,
     ok: bool,
     out_lines: usize,
+    out_bytes: u64,
 }
 
 fn run(bin: &str, args: &[&str], input: &Path, env: &[(&str, &str)]) -> Run {
@@ -128,30 +134,38 @@ fn run(bin: &str, args: &[&str], input: &Path, env: &[(&str, &str)]) -> Run {
     let start = Instant::now();
     let mut child = cmd.spawn().expect("spawn jwtctl");
     let mut stdout = child.stdout.take().expect("stdout");
-    let counter = std::thread::spawn(move || {
-        use std::io::Read;
-        let mut buf = vec![0u8; 1 << 20];
-        let mut lines = 0;
-        loop {
-            match stdout.read(&mut buf) {
-                Ok(0) | Err(_) => break lines,
-                Ok(n) => lines += memchr::memchr_iter(b'\n', &buf[..n]).count(),
-            }
-        }
-    });
-    let (status, rusage) = wait_with_rusage(&mut child);
+    let counter = std::thread::spawn(move || count_lines(&mut stdout));
+    let (status, rusage, cpu) = wait_with_rusage(&mut child);
     let elapsed = start.elapsed();
-    let out_lines = counter.join().unwrap_or(0);
+    let (out_lines, out_bytes) = counter.join().unwrap_or((0, 0));
     Run {
         elapsed,
         peak_rss_kib: rusage,
+        cpu,
         ok: status,
         out_lines,
+        out_bytes,
     }
 }
 
-/// Wait for the child and return (success, its peak RSS in KiB) via wait4(2).
-fn wait_with_rusage(child: &mut std::process::Child) -> (bool, i64) {
+/// What a consumer of the JSON Lines does at the least: read everything, 1 MiB at a time,
+/// and count the lines. Returns (lines, bytes).
+fn count_lines(reader: &mut dyn std::io::Read) -> (usize, u64) {
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut lines, mut bytes) = (0, 0u64);
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break (lines, bytes),
+            Ok(n) => {
+                lines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+                bytes += n as u64;
+            }
+        }
+    }
+}
+
+/// Wait for the child and return (success, its peak RSS in KiB, its CPU time) via wait4(2).
+fn wait_with_rusage(child: &mut std::process::Child) -> (bool, i64, Duration) {
     let pid = child.id() as libc::pid_t;
     let mut status: libc::c_int = 0;
     // SAFETY: rusage is plain data filled by the kernel; pid is our own child.
@@ -159,10 +173,82 @@ fn wait_with_rusage(child: &mut std::process::Child) -> (bool, i64) {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     if r != pid {
         let ok = child.wait().map(|s| s.success()).unwrap_or(false);
-        return (ok, -1);
+        return (ok, -1, Duration::ZERO);
     }
     let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    (exited_ok, usage.ru_maxrss)
+    (exited_ok, usage.ru_maxrss, cpu_time(&usage))
+}
+
+fn cpu_time(usage: &libc::rusage) -> Duration {
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// This process's CPU time so far, all threads.
+fn own_cpu() -> Duration {
+    // SAFETY: rusage is plain data filled by the kernel.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    cpu_time(&usage)
+}
+
+/// The pipe alone: `bytes` of `sample` (lines of real output, repeated) written into a pipe
+/// widened as jwtctl widens its stdout, read by [`count_lines`] on another thread. What is
+/// left of the cores after this is what a batch has for its own work. Returns (wall time,
+/// CPU time of writer and reader together).
+fn pipe_alone(sample: &[u8], bytes: u64) -> (Duration, Duration) {
+    use std::os::fd::AsRawFd;
+    let (mut reader, mut writer) = std::io::pipe().expect("pipe");
+    // SAFETY: F_SETPIPE_SZ sets an integer attribute of our own pipe; no memory is passed.
+    unsafe { libc::fcntl(writer.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
+    let sample = sample.to_vec();
+    let cpu = own_cpu();
+    let start = Instant::now();
+    let written = std::thread::spawn(move || {
+        let mut left = bytes;
+        while left > 0 {
+            let n = left.min(sample.len() as u64) as usize;
+            if writer.write_all(&sample[..n]).is_err() {
+                break;
+            }
+            left -= n as u64;
+        }
+    });
+    let _ = count_lines(&mut reader);
+    let elapsed = start.elapsed();
+    let _ = written.join();
+    (elapsed, own_cpu().saturating_sub(cpu))
+}
+
+/// About 1 MiB of a command's real output lines (from the head of the corpus), for
+/// [`pipe_alone`].
+fn sample_output(bin: &str, args: &[&str], corpus: &Path, env: &[(&str, &str)]) -> Vec<u8> {
+    // Only the head is read: a child's peak RSS, as wait4(2) reports it, starts from this
+    // process's own peak when it is spawned.
+    let mut head = Vec::new();
+    for line in std::io::BufRead::split(
+        std::io::BufReader::new(File::open(corpus).expect("open corpus")),
+        b'\n',
+    )
+    .take(2000)
+    {
+        head.extend_from_slice(&line.expect("read corpus"));
+        head.push(b'\n');
+    }
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn jwtctl");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || stdin.write_all(&head));
+    let out = child.wait_with_output().expect("jwtctl output");
+    let _ = feeder.join();
+    out.stdout
 }
 
 fn has_command(bin: &str, name: &str) -> bool {
@@ -183,16 +269,37 @@ fn report(name: &str, count: usize, floor: f64, runs: &[Run]) {
     let rss = runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(-1);
     let ok = runs.iter().all(|r| r.ok && r.out_lines == count);
     println!(
-        "{name:<28} {count:>9} tokens  {:>8.3} s  {:>12.0} tokens/s  {:>5.2}x floor  peak RSS {:>6.1} MiB{}",
+        "{name:<28} {count:>9} tokens  {:>8.3} s  {:>12.0} tokens/s  {:>5.2}x floor  peak RSS {:>6.1} MiB  cpu {:>5.2} s{}",
         best.elapsed.as_secs_f64(),
         rate,
         rate / floor,
         rss as f64 / 1024.0,
+        best.cpu.as_secs_f64(),
         if ok {
             ""
         } else {
             "  (FAILED or wrong line count)"
         }
+    );
+}
+
+/// The pipe alone for the output of `runs` (best of 3): its rate in lines/s and the CPU it
+/// takes, writer and reader together.
+fn report_pipe(name: &str, sample: &[u8], runs: &[Run]) {
+    let Some(best) = runs.iter().min_by_key(|r| r.elapsed) else {
+        return;
+    };
+    let (lines, bytes) = (best.out_lines, best.out_bytes);
+    let (elapsed, cpu) = (0..3)
+        .map(|_| pipe_alone(sample, bytes))
+        .min()
+        .unwrap_or_default();
+    println!(
+        "{name:<28} {lines:>9} lines   {:>8.3} s  {:>12.0} lines/s                 {:>6.0} MB       cpu {:>5.2} s",
+        elapsed.as_secs_f64(),
+        lines as f64 / elapsed.as_secs_f64(),
+        bytes as f64 / 1e6,
+        cpu.as_secs_f64(),
     );
 }
 
@@ -297,17 +404,13 @@ fn main() {
     let secret = std::str::from_utf8(SECRET).expect("ascii secret");
     let env = [("JWT_BENCH_SECRET", secret)];
 
+    let decode_args = ["decode", "--json", "--at", "1795200000"];
     let decode: Vec<Run> = (0..repeats)
-        .map(|_| {
-            run(
-                bin,
-                &["decode", "--json", "--at", "1795200000"],
-                &corpus_path,
-                &env,
-            )
-        })
+        .map(|_| run(bin, &decode_args, &corpus_path, &env))
         .collect();
     report("decode --json", count, floor, &decode);
+    let sample = sample_output(bin, &decode_args, &corpus_path, &env);
+    report_pipe("  its output, pipe alone", &sample, &decode);
 
     if has_command(bin, "verify") {
         let args = [
@@ -324,6 +427,8 @@ fn main() {
             .map(|_| run(bin, &args, &corpus_path, &env))
             .collect();
         report("verify --json", count, floor, &verify);
+        let sample = sample_output(bin, &args, &corpus_path, &env);
+        report_pipe("  its output, pipe alone", &sample, &verify);
     } else {
         println!("verify: not built yet, skipped");
     }
