@@ -142,7 +142,7 @@ pub fn scan_object(text: &[u8]) -> Option<Scan> {
 const TYPICAL_MEMBERS: usize = 12;
 
 thread_local! {
-    static KEYS: std::cell::Cell<Vec<Range<usize>>> = const { std::cell::Cell::new(Vec::new()) };
+    static KEYS: std::cell::Cell<Vec<Name>> = const { std::cell::Cell::new(Vec::new()) };
     /// The members vector of the last scan given back on this thread (see [`recycle`]).
     static SPARE_MEMBERS: std::cell::Cell<Vec<(Range<usize>, Range<usize>)>> =
         const { std::cell::Cell::new(Vec::new()) };
@@ -164,7 +164,58 @@ struct Scanner<'t> {
     pos: usize,
     scan: Scan,
     /// Member names of the objects being scanned (a stack), for duplicate checks.
-    keys: Vec<Range<usize>>,
+    keys: Vec<Name>,
+}
+
+/// A member name as the duplicate check compares it: its first eight bytes and its length
+/// settle almost every comparison (claim names are short and mostly differ in length or in
+/// their first bytes); only names longer than eight bytes that agree on both are compared in
+/// full.
+#[derive(Clone, Copy)]
+struct Name {
+    start: usize,
+    len: usize,
+    head: u64,
+}
+
+impl Name {
+    #[inline(always)]
+    fn new(text: &[u8], range: Range<usize>) -> Self {
+        let len = range.len();
+        let head = match text.get(range.start..range.start + 8) {
+            // The eight bytes from the name's start (past its end: its closing quote and what
+            // follows), masked to the name.
+            Some(word) => {
+                let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+                if len >= 8 {
+                    word
+                } else {
+                    word & ((1u64 << (8 * len)) - 1)
+                }
+            }
+            None => {
+                let mut bytes = [0u8; 8];
+                for (to, from) in bytes.iter_mut().zip(&text[range.clone()]) {
+                    *to = *from;
+                }
+                u64::from_le_bytes(bytes)
+            }
+        };
+        Name {
+            start: range.start,
+            len,
+            head,
+        }
+    }
+
+    #[inline(always)]
+    fn same(&self, other: &Name, text: &[u8]) -> bool {
+        self.len == other.len
+            && self.head == other.head
+            && (self.len <= 8
+                || text[self.start..self.start + self.len]
+                    == text[other.start..other.start + other.len])
+    }
 }
 
 impl Scanner<'_> {
@@ -216,18 +267,23 @@ impl Scanner<'_> {
     /// Plain integers only (`-?(0|[1-9][0-9]*)`, at most 18 digits): fractions, exponents and
     /// huge values go to the full parser, which knows their exact range rules.
     fn integer(&mut self) -> Option<()> {
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
+        let text = self.text;
+        let mut pos = self.pos;
+        if text.get(pos) == Some(&b'-') {
+            pos += 1;
         }
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
+        let start = pos;
+        // The position is kept in a local: stored back on every digit, it cost a memory
+        // write per byte.
+        while let Some(b'0'..=b'9') = text.get(pos) {
+            pos += 1;
         }
-        let digits = self.pos - start;
-        if digits == 0 || digits > 18 || (digits > 1 && self.text[start] == b'0') {
+        let digits = pos - start;
+        if digits == 0 || digits > 18 || (digits > 1 && text[start] == b'0') {
             return None;
         }
-        match self.peek() {
+        self.pos = pos;
+        match text.get(pos) {
             Some(b'.' | b'e' | b'E') => None,
             _ => Some(()),
         }
@@ -243,14 +299,15 @@ impl Scanner<'_> {
         let start = self.pos;
         loop {
             // Skip the plain printable ASCII run in one go.
-            self.pos += plain_run(&self.text[self.pos..]);
-            let b = self.peek()?;
+            let text = self.text;
+            let end = self.pos + plain_run(&text[self.pos..]);
+            let b = *text.get(end)?;
+            if b == b'"' {
+                self.pos = end + 1;
+                return Some(start..end);
+            }
+            self.pos = end;
             match b {
-                b'"' => {
-                    let range = start..self.pos;
-                    self.pos += 1;
-                    return Some(range);
-                }
                 b'\\' => {
                     if is_key {
                         return None;
@@ -341,15 +398,15 @@ impl Scanner<'_> {
         loop {
             self.skip_ws();
             let key = self.string(true)?;
-            let name = &self.text[key.clone()];
+            let name = Name::new(self.text, key.clone());
             if self.keys.len() - first_key >= MAX_MEMBERS
                 || self.keys[first_key..]
                     .iter()
-                    .any(|k| same_name(&self.text[k.clone()], name))
+                    .any(|k| k.same(&name, self.text))
             {
                 return None; // duplicate (the full parser names it) or too many members
             }
-            self.keys.push(key.clone());
+            self.keys.push(name);
             self.skip_ws();
             self.expect(b':')?;
             self.skip_ws();
@@ -455,6 +512,28 @@ mod tests {
             "only top-level registered claims"
         );
         assert!(!scan.unsafe_text && !scan.has_whitespace);
+    }
+
+    #[test]
+    fn duplicate_names_are_told_apart_by_all_their_bytes() {
+        // Names that share their first eight bytes, or differ only past them; names at the
+        // end of the text, where fewer than eight bytes follow their start.
+        for (text, duplicate) in [
+            (&br#"{"abcdefghX":1,"abcdefghY":2}"#[..], false),
+            (br#"{"abcdefghX":1,"abcdefghX":2}"#, true),
+            (br#"{"abcdefgh":1,"abcdefghi":2}"#, false),
+            (br#"{"abcdefgh":1,"abcdefgh":2}"#, true),
+            (br#"{"ab":1,"abc":2}"#, false),
+            (br#"{"ab":1,"ba":2}"#, false),
+            (br#"{"x":1,"a":{}}"#, false),
+            (br#"{"a":1,"a":2}"#, true),
+            (br#"{"a":{"b":1,"b":2}}"#, true),
+            (br#"{"a":{"b":1},"b":2}"#, false),
+        ] {
+            let label = String::from_utf8_lossy(text);
+            assert_eq!(scan_object(text).is_none(), duplicate, "{label}");
+            assert_eq!(json::parse(text).is_err(), duplicate, "{label}");
+        }
     }
 
     #[test]
