@@ -93,8 +93,10 @@ fn split_region(region: &[u8], min: usize, parts: usize) -> Vec<&[u8]> {
     // One piece per thread. Each piece costs a few wake-ups (handed to a worker, its result
     // to the writer, a credit back), and on a virtual machine those cost more than the
     // imbalance they would even out: with four pieces per thread, 1M tokens took 36,619 system
-    // calls (futex, sched_yield, write) against 10,804 with one, and 5-14% more CPU. The
-    // producer runs a chunk ahead, so a worker left idle by a slow piece takes the next.
+    // calls (futex, sched_yield, write) against 10,804 with one, and 5-14% more CPU. Most jobs
+    // let the producer hand out the next chunk's pieces while these run, so a worker left
+    // idle by a slow piece takes one of those; a job that holds its output (`mint`) waits
+    // for each chunk to be settled, and there a slow piece idles the other workers.
     let target = (region.len() / parts).max(min);
     let mut pieces = Vec::new();
     let mut rest = region;
@@ -374,11 +376,12 @@ pub fn run_lines(
 
 /// Parts handed to the workers and not yet written, at most: bounds memory when stdout is
 /// slower than the workers, and lets the workers run ahead of the writer up to here. A chunk
-/// is cut into a part per thread (see [`split_region`]), so this is two chunks' worth, on
-/// any number of cores. Peak RSS for 1M verified tokens on two cores: 11.7 MiB (with 12 parts
-/// of that size in flight: 25 MiB).
+/// is cut into a part per thread, but none under [`PARALLEL_MIN_BYTES`] (see
+/// [`split_region`]): so this is two chunks' worth on up to `CHUNK / PARALLEL_MIN_BYTES` (16)
+/// threads, and no more on more of them. Peak RSS for 1M verified tokens on two cores:
+/// 11.7 MiB (with 12 parts of that size in flight: 25 MiB).
 fn in_flight() -> usize {
-    2 * rayon::current_num_threads().max(1)
+    2 * rayon::current_num_threads().clamp(1, CHUNK / PARALLEL_MIN_BYTES)
 }
 
 /// Input buffers kept for reuse (beyond those whose parts are still in flight).
