@@ -274,10 +274,9 @@ impl Scanner<'_> {
         }
         let start = pos;
         // The position is kept in a local: stored back on every digit, it cost a memory
-        // write per byte.
-        while let Some(b'0'..=b'9') = text.get(pos) {
-            pos += 1;
-        }
+        // write per byte. Time claims have ten digits: eight are tested at once while eight
+        // bytes follow, then the rest one by one.
+        pos += digit_run(text.get(pos..).unwrap_or_default());
         let digits = pos - start;
         if digits == 0 || digits > 18 || (digits > 1 && text[start] == b'0') {
             return None;
@@ -433,6 +432,27 @@ impl Scanner<'_> {
     }
 }
 
+/// How many bytes at the start of `bytes` are ASCII digits.
+#[inline(always)]
+fn digit_run(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        // Each byte XOR 0x30: a digit becomes 0..=9. A byte with its high bit set then, or
+        // that reaches it when 0x76 is added (10 and up), is not a digit. Only a byte that is
+        // already flagged can carry into the next one, so the lowest flag is a true one.
+        let t = u64::from_le_bytes(word.try_into().expect("8 bytes")) ^ 0x3030_3030_3030_3030;
+        let other = (t | t.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + bytes[i..]
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(bytes.len() - i)
+}
+
 /// The character `bytes` starts with, when they start with a whole, valid UTF-8 encoding of
 /// one (not overlong, not a surrogate, not past U+10FFFF).
 fn next_char(bytes: &[u8]) -> Option<char> {
@@ -512,6 +532,32 @@ mod tests {
             "only top-level registered claims"
         );
         assert!(!scan.unsafe_text && !scan.has_whitespace);
+    }
+
+    #[test]
+    fn digit_runs_stop_at_the_first_other_byte_in_every_lane() {
+        for other in [
+            0x00, b'/', b':', b'.', b'e', b',', b'}', 0x7f, 0x80, 0xb0, 0xff,
+        ] {
+            for at in 0..20 {
+                let mut bytes = vec![b'7'; 20];
+                bytes[at] = other;
+                assert_eq!(digit_run(&bytes), at, "{other:#x} at {at}");
+                // A byte that carries when 0x76 is added, right after: still `at`.
+                if at + 1 < bytes.len() {
+                    bytes[at + 1] = 0xff;
+                    assert_eq!(digit_run(&bytes), at, "{other:#x} at {at}, 0xff after");
+                }
+            }
+        }
+        assert_eq!(digit_run(b"0123456789"), 10);
+        assert_eq!(digit_run(b""), 0);
+        for byte in 0..=255u8 {
+            let mut bytes = [b'0'; 9];
+            bytes[3] = byte;
+            let want = if byte.is_ascii_digit() { 9 } else { 3 };
+            assert_eq!(digit_run(&bytes), want, "{byte:#x}");
+        }
     }
 
     #[test]
