@@ -181,16 +181,12 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__audit__subcmd__show)
-            opts="-q -h --color --json --quiet --audit-log --since --until --operator --user --help"
+            opts="-q -h --audit-log --since --until --operator --user --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -211,6 +207,10 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -219,18 +219,18 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__audit__subcmd__verify)
-            opts="-q -h --color --json --quiet --audit-log --help"
+            opts="-q -h --audit-log --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -259,22 +259,22 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decode)
-            opts="-q -h --color --json --quiet --max-size --any-payload --at --help"
+            opts="-q -h --max-size --any-payload --at --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --at)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -285,16 +285,12 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__fingerprint)
-            opts="-q -h --color --json --quiet --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --expect --expect-short --kid --any --show-actual --help"
+            opts="-q -h --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --expect --expect-short --kid --any --show-actual --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --secret-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -333,6 +329,10 @@ _jwtctl() {
                     ;;
                 --kid)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -483,16 +483,12 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__mint)
-            opts="-q -y -h --color --json --quiet --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --help"
+            opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -573,6 +569,10 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -581,16 +581,12 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h --color --json --quiet --max-size --any-payload --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --iss --aud --require --typ --leeway --at --help"
+            opts="-q -h --max-size --any-payload --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --iss --aud --require --typ --leeway --at --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -645,6 +641,10 @@ _jwtctl() {
                     ;;
                 --at)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
     }
     var completions = [
         &'jwtctl'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
@@ -35,18 +35,17 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;decode'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --max-size 'Largest accepted token in bytes (suffixes K, M allowed)'
             cand --at 'Judge relative times at this instant (RFC 3339 or Unix seconds) instead of now'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --any-payload 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
-            cand --any-payload 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'jwtctl;verify'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --max-size 'Largest accepted token in bytes (suffixes K, M allowed)'
             cand --secret-env 'HMAC secret from environment variable NAME'
             cand --secret-file 'HMAC secret from a file, byte for byte (a trailing newline is part of it)'
@@ -61,16 +60,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --typ 'Expected header `typ` (compared ignoring case and an `application/` prefix)'
             cand --leeway 'Clock-skew allowance for exp, nbf and iat: seconds or a duration (30, 2m); at most a year'
             cand --at 'Judge times at this instant (RFC 3339 or Unix seconds) instead of now, e.g. the time of a logged request'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --any-payload 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
+            cand --secret-stdin 'HMAC secret from stdin (only when the token is given as an argument)'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
-            cand --any-payload 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
-            cand --secret-stdin 'HMAC secret from stdin (only when the token is given as an argument)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'jwtctl;fingerprint'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --secret-env 'HMAC secret from environment variable NAME'
             cand --secret-file 'HMAC secret from a file, byte for byte (a trailing newline is part of it)'
             cand --secret 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)'
@@ -81,17 +80,18 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --expect 'Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an asymmetric key''s 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch'
             cand --expect-short 'Compare only the short form: exactly 8 hex digits (32 bits: catches a changed key, not a forged one)'
             cand --kid 'Only the key(s) with this `kid` (for a JWKS)'
-            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
-            cand -q 'Print nothing on stdout; the exit code is the answer'
-            cand --quiet 'Print nothing on stdout; the exit code is the answer'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --secret-stdin 'HMAC secret from stdin (only when the token is given as an argument)'
             cand --any 'With several keys, succeed when any of them has the expected fingerprint'
             cand --show-actual 'When comparing, also print the actual fingerprints'
+            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
+            cand -q 'Print nothing on stdout; the exit code is the answer'
+            cand --quiet 'Print nothing on stdout; the exit code is the answer'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'jwtctl;completions'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
@@ -99,7 +99,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'jwtctl;mint'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --from 'The old token whose user id the new token reuses (bare, `Bearer <t>`, a header or log line); `-` reads old tokens from stdin, one per line. Omitted: mint from --claim alone'
             cand --id-claim 'The claim that holds the user id (default: whichever of sub, id, user_id, uid, userId the token has; none or several is an error)'
             cand --claim 'Set a claim: NAME=VALUE (VALUE as JSON if it parses, else a string) or NAME:=JSON'
@@ -120,9 +119,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --jwks 'JWKS fetched once from an http(s) URL (identity-provider tokens)'
             cand --secret-encoding 'How HMAC secrets are encoded'
             cand --alg 'Pin every key to this algorithm (default: the key''s own `alg`, else its family)'
-            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
-            cand -q 'Print nothing on stdout; the exit code is the answer'
-            cand --quiet 'Print nothing on stdout; the exit code is the answer'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --keep-claims 'Carry the whole old payload instead of only the id claim'
             cand --no-exp 'Mint a token without `exp`, that never expires (it dies only when the key rotates)'
             cand --no-kid 'No `kid` in the header'
@@ -130,11 +127,14 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -y 'Do not ask for confirmation on a terminal'
             cand --yes 'Do not ask for confirmation on a terminal'
             cand --secret-stdin 'HMAC secret from stdin (only when the token is given as an argument)'
+            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
+            cand -q 'Print nothing on stdout; the exit code is the answer'
+            cand --quiet 'Print nothing on stdout; the exit code is the answer'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'jwtctl;audit'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
@@ -145,12 +145,12 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;audit;show'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
             cand --since 'Only records minted at or after TIME (RFC 3339 or Unix seconds)'
             cand --until 'Only records minted at or before TIME (RFC 3339 or Unix seconds)'
             cand --operator 'Only records of this operator'
             cand --user 'Only records for this user id'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
@@ -158,8 +158,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'jwtctl;audit;verify'= {
-            cand --color 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'

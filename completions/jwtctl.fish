@@ -24,7 +24,7 @@ function __fish_jwtctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c jwtctl -n "__fish_jwtctl_needs_command" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
@@ -38,18 +38,15 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Prin
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "mint" -d 'Issue a replacement token that reuses the old token\'s user id, signed with the current key; an audit record is written before the token is printed'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "audit" -d 'Read and check the mint audit log'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
-always\t'Always colour'
-never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l max-size -d 'Largest accepted token in bytes (suffixes K, M allowed)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l at -d 'Judge relative times at this instant (RFC 3339 or Unix seconds) instead of now' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-size -d 'Largest accepted token in bytes (suffixes K, M allowed)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d 'HMAC secret from environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
@@ -67,14 +64,14 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'A c
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l typ -d 'Expected header `typ` (compared ignoring case and an `application/` prefix)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Clock-skew allowance for exp, nbf and iat: seconds or a duration (30, 2m); at most a year' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l at -d 'Judge times at this instant (RFC 3339 or Unix seconds) instead of now, e.g. the time of a logged request' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-env -d 'HMAC secret from environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
@@ -88,21 +85,21 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l alg -d 'Pi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect -d 'Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an asymmetric key\'s 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect-short -d 'Compare only the short form: exactly 8 hex digits (32 bits: catches a changed key, not a forged one)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l kid -d 'Only the key(s) with this `kid` (for a JWKS)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l any -d 'With several keys, succeed when any of them has the expected fingerprint'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l show-actual -d 'When comparing, also print the actual fingerprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
-always\t'Always colour'
-never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l from -d 'The old token whose user id the new token reuses (bare, `Bearer <t>`, a header or log line); `-` reads old tokens from stdin, one per line. Omitted: mint from --claim alone' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l id-claim -d 'The claim that holds the user id (default: whichever of sub, id, user_id, uid, userId the token has; none or several is an error)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l claim -d 'Set a claim: NAME=VALUE (VALUE as JSON if it parses, else a string) or NAME:=JSON' -r
@@ -126,16 +123,19 @@ base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
 hex\t'Hexadecimal (surrounding whitespace ignored)'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l alg -d 'Pin every key to this algorithm (default: the key\'s own `alg`, else its family)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l keep-claims -d 'Carry the whole old payload instead of only the id claim'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l no-exp -d 'Mint a token without `exp`, that never expires (it dies only when the key rotates)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l no-kid -d 'No `kid` in the header'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l unverified-source -d 'Mint even though the old token\'s signature could not be verified (recorded in the audit log as source_verified: false)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
@@ -144,21 +144,21 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -f -a "show" -d 'List mint records (human table, or the stored JSON lines with --json)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -f -a "verify" -d 'Re-check every record\'s hash-chain link and sequence number; print the head hash'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
-always\t'Always colour'
-never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l since -d 'Only records minted at or after TIME (RFC 3339 or Unix seconds)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l until -d 'Only records minted at or before TIME (RFC 3339 or Unix seconds)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l operator -d 'Only records of this operator' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l user -d 'Only records for this user id' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to colour output: auto (terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -18,11 +18,12 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
+    let common = cli.common();
     let output = Output {
-        json: cli.json,
-        quiet: cli.quiet,
-        style: Style::new(ctx.color(cli.color, ctx.stdout_tty)),
-        err_style: Style::new(ctx.color(cli.color, ctx.stderr_tty)),
+        json: common.json,
+        quiet: common.quiet,
+        style: Style::new(ctx.color(common.color(), ctx.stdout_tty)),
+        err_style: Style::new(ctx.color(common.color(), ctx.stderr_tty)),
     };
     match dispatch(cli, ctx, output, stdin, out, err) {
         Ok(exit) => exit,
@@ -52,7 +53,7 @@ fn dispatch(
         Command::Fingerprint(args) => cmd::fingerprint::run(args, ctx, output, stdin, out, err),
         Command::Completions(args) => cmd::completions::run(args, out),
         Command::Mint(args) => cmd::mint::run(args, ctx, output, stdin, out, err),
-        Command::Audit(command) => cmd::audit::run(command, ctx, output, out),
+        Command::Audit(audit) => cmd::audit::run(&audit.command, ctx, output, out),
         Command::Verify(args) => cmd::verify::run(args, ctx, output, stdin, out, err),
     }
 }

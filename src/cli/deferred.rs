@@ -6,28 +6,39 @@
 //! [`clap::Command::defer`], which runs it when clap descends into that subcommand, or when the
 //! whole tree is built for completions, man pages and `--help` listings.
 
+use super::Common;
 use clap::{ArgMatches, Args, Command, FromArgMatches};
 use std::ops::Deref;
 
-/// A subcommand's arguments, `T`, declared to clap lazily; otherwise exactly `T`.
+/// A subcommand's arguments, `T`, declared to clap lazily; otherwise exactly `T`. With them,
+/// the options every command takes ([`Common`]), as given after the subcommand's name.
 #[derive(Debug)]
-pub struct Deferred<T>(pub T);
+pub struct Deferred<T> {
+    /// The subcommand's own arguments.
+    pub args: T,
+    /// `--color`, `--json`, `--quiet` as given after the subcommand's name.
+    pub common: Common,
+}
 
 impl<T> Deref for Deferred<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.0
+        &self.args
     }
 }
 
 impl<T: Args> Args for Deferred<T> {
     fn augment_args(cmd: Command) -> Command {
-        cmd.defer(|cmd| keep_about(cmd, T::augment_args))
+        cmd.defer(|cmd| keep_about(cmd, |cmd| Common::augment_args(T::augment_args(cmd))))
     }
 
     fn augment_args_for_update(cmd: Command) -> Command {
-        cmd.defer(|cmd| keep_about(cmd, T::augment_args_for_update))
+        cmd.defer(|cmd| {
+            keep_about(cmd, |cmd| {
+                Common::augment_args_for_update(T::augment_args_for_update(cmd))
+            })
+        })
     }
 
     fn group_id() -> Option<clap::Id> {
@@ -55,18 +66,26 @@ fn keep_about(cmd: Command, augment: fn(Command) -> Command) -> Command {
 
 impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Deferred)
+        Ok(Deferred {
+            args: T::from_arg_matches(matches)?,
+            common: Common::from_arg_matches(matches)?,
+        })
     }
 
     fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Deferred)
+        Ok(Deferred {
+            args: T::from_arg_matches_mut(matches)?,
+            common: Common::from_arg_matches_mut(matches)?,
+        })
     }
 
     fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
+        self.args.update_from_arg_matches(matches)?;
+        self.common.update_from_arg_matches(matches)
     }
 
     fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
+        self.args.update_from_arg_matches_mut(matches)?;
+        self.common.update_from_arg_matches_mut(matches)
     }
 }
