@@ -157,7 +157,9 @@ pub enum Command {
 }
 
 // `jwtctl audit`: the options every command takes, and which audit command. (Not a doc
-// comment: the `Audit` variant's is the command's about text.)
+// comment: the `Audit` variant's is the command's about text.) Not deferred like the other
+// commands: clap's generated `help` command lists the audit commands only when they are
+// declared up front, and the completions complete `jwtctl help audit <TAB>` from that list.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The options every command takes, given after `audit`.
@@ -459,6 +461,7 @@ mod tests {
             &["verify", "x"],
             &["fingerprint"],
             &["completions", "bash"],
+            &["mint"],
             &["audit", "show"],
             &["audit", "verify"],
         ] {
@@ -466,11 +469,14 @@ mod tests {
             assert_eq!(none, Common::default(), "{command:?}");
             assert_eq!(none.color(), ColorChoice::Auto);
             for flag in ["--json", "--quiet", "-q"] {
-                let before = parse(&[&[flag][..], command].concat());
-                let after = parse(&[command, &[flag]].concat());
-                for common in [before, after] {
-                    assert!(common.json || common.quiet, "{flag} with {command:?}");
-                    assert_eq!(common.json, flag == "--json", "{flag} with {command:?}");
+                let mut places = vec![[&[flag][..], command].concat(), [command, &[flag]].concat()];
+                if command[0] == "audit" {
+                    places.push(vec!["audit", flag, command[1]]);
+                }
+                for args in places {
+                    let common = parse(&args);
+                    assert_eq!(common.json, flag == "--json", "{args:?}");
+                    assert_eq!(common.quiet, flag != "--json", "{args:?}");
                 }
             }
             let colored = parse(&[&["--color", "always"][..], command].concat());
