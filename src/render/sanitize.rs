@@ -70,8 +70,8 @@ pub(crate) const PLAIN: [bool; 256] = {
 
 /// How many bytes at the start of `bytes` are [`PLAIN`]. Batches look at every byte of every
 /// claim string: sixteen bytes are tested at a time where the build enables SSE2 (x86-64's
-/// baseline), then eight at a time (one word, a few arithmetic
-/// operations) instead of one table look-up per byte, and only the tail goes byte by byte.
+/// baseline), then eight at a time (one word, a few arithmetic operations) instead of one
+/// table look-up per byte, and only the tail goes byte by byte.
 #[inline]
 pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -366,12 +366,16 @@ mod tests {
 
     #[test]
     fn plain_runs_stop_at_every_kind_of_special_byte_in_every_lane() {
-        // 40 bytes: a 16-byte block, two 8-byte words and a tail, each reached. Plain
-        // backgrounds include the edges of the plain range.
-        for background in [b'a', 0x20, 0x7e] {
+        // 27 bytes: a 16-byte block, an 8-byte word and a 3-byte tail; 40: two blocks and a
+        // word (on x86-64; elsewhere words and tails only). Plain backgrounds include the
+        // edges of the plain range.
+        for (len, background) in [27, 40]
+            .into_iter()
+            .flat_map(|len| [b'a', 0x20, 0x7e].map(|b| (len, b)))
+        {
             for special in [0x00, 0x1f, b'"', b'\\', 0x7f, 0x80, 0xc3, 0xff] {
-                for at in 0..40 {
-                    let mut bytes = vec![background; 40];
+                for at in 0..len {
+                    let mut bytes = vec![background; len];
                     bytes[at] = special;
                     // The answer is the special byte itself, also with a zero right after it
                     // (whose borrow flags the bytes above it in the word).
@@ -382,7 +386,7 @@ mod tests {
                     }
                 }
             }
-            assert_eq!(plain_run(&[background; 40]), 40);
+            assert_eq!(plain_run(&vec![background; len]), len);
         }
         assert_eq!(plain_run(b""), 0);
         assert_eq!(plain_run(b" ~ ~ ~ ~ ~ ~ ~ ~ ~"), 18);
