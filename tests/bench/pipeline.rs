@@ -327,12 +327,13 @@ fn peer() -> Option<String> {
 /// had written (and a copy made two hours earlier had slowed down as much), and so did
 /// jwt-cli; both are timed from fresh copies so that neither gains from that.
 fn fresh_copy(bin: &str, dir: &Path) -> String {
-    let name = Path::new(bin).file_name().expect("a file name");
+    let from = on_path(bin);
+    let name = from.file_name().expect("a file name");
     let to = dir.join("start-up").join(name);
     let copied = std::fs::create_dir_all(to.parent().expect("a parent"))
-        .and_then(|()| std::fs::read(bin))
+        .and_then(|()| std::fs::read(&from))
         .and_then(|bytes| std::fs::write(&to, bytes))
-        .and_then(|()| std::fs::set_permissions(&to, std::fs::metadata(bin)?.permissions()));
+        .and_then(|()| std::fs::set_permissions(&to, std::fs::metadata(&from)?.permissions()));
     match copied {
         Ok(()) => to.to_string_lossy().into_owned(),
         Err(e) => {
@@ -340,6 +341,20 @@ fn fresh_copy(bin: &str, dir: &Path) -> String {
             bin.to_owned()
         }
     }
+}
+
+/// Where `bin` is: itself when it names a path, else the first file of that name in `PATH`
+/// (the peer defaults to `jwt` on `PATH`).
+fn on_path(bin: &str) -> std::path::PathBuf {
+    if bin.contains('/') {
+        return bin.into();
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(bin))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| bin.into())
 }
 
 /// Wall time of one process, from spawn to exit, with stdout and stderr discarded.
