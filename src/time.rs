@@ -33,6 +33,12 @@ pub fn numeric_date(value: &Value) -> Result<i64, String> {
         }
         f.floor() as i64
     };
+    numeric_seconds(seconds)
+}
+
+/// A NumericDate that is already a whole number of seconds, or why it is not one (the
+/// range check of [`numeric_date`]).
+pub fn numeric_seconds(seconds: i64) -> Result<i64, String> {
     if seconds < 0 {
         Err("is negative (before 1970)".into())
     } else if seconds > MAX_NUMERIC_DATE {

@@ -245,6 +245,20 @@ impl Claims {
         }
     }
 
+    /// Claim `name` as a NumericDate ([`crate::time::numeric_date`]), or why it is not one;
+    /// `None` when absent. A plain integer (what time claims are) is read straight from the
+    /// scan: no `Value` is built and dropped for the time checks of every token of a batch.
+    pub fn numeric_date(&self, name: &str) -> Option<Result<i64, String>> {
+        if let (Some(scan), None) = (&self.scan, self.map.get()) {
+            let raw = scan.get(&self.json, name)?;
+            if let Some(seconds) = scan::integer(raw) {
+                return Some(crate::time::numeric_seconds(seconds));
+            }
+        }
+        self.get(name)
+            .map(|value| crate::time::numeric_date(&value))
+    }
+
     /// Whether claim `name` is present.
     pub fn contains(&self, name: &str) -> bool {
         match &self.scan {

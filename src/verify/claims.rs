@@ -1,7 +1,6 @@
 //! The claim checks: `exp`, `nbf`, `iat` (with leeway), `iss`, `aud`, required claims, `typ`.
 
 use super::{Check, CheckName, Policy, Reason, Status};
-use crate::time::numeric_date;
 use crate::token::{Claims, Token};
 use serde_json::Value;
 
@@ -16,18 +15,16 @@ pub(super) fn times<'a>(claims: Option<&Claims>, policy: &Policy) -> [Check<'a>;
         let Some(claims) = claims else {
             return Check::new(name, Status::Skip, Reason::NoClaimSet);
         };
-        match claims.get(claim) {
+        match claims.numeric_date(claim) {
             None if policy.requires(claim) => {
                 Check::new(name, Status::Fail, Reason::AbsentRequired)
             }
             None => Check::new(name, Status::Skip, Reason::Absent),
-            Some(raw) => match numeric_date(&raw) {
-                Ok(value) => {
-                    let (status, reason) = judge(value);
-                    Check::new(name, status, reason)
-                }
-                Err(why) => Check::new(name, Status::Fail, Reason::NotNumericDate(why)),
-            },
+            Some(Ok(value)) => {
+                let (status, reason) = judge(value);
+                Check::new(name, status, reason)
+            }
+            Some(Err(why)) => Check::new(name, Status::Fail, Reason::NotNumericDate(why)),
         }
     };
     // Both sides are at most year 9999 and the leeway at most a year: no overflow, but the

@@ -9,7 +9,7 @@
 use super::{CheckName, KeyOutcome, Policy, Reason, Report, Status, Trial, Verdict};
 use crate::keys::signature::Prepared;
 use crate::keys::{Family, Key, Secret, load::decode_hex};
-use crate::time::{numeric_date, rfc3339, span};
+use crate::time::{rfc3339, span};
 use crate::token::Token;
 use base64::Engine;
 use base64::engine::DecodePaddingMode;
@@ -308,8 +308,8 @@ fn unusable_findings(trials: &[Trial<'_>], findings: &mut Vec<Finding>, next: &m
 fn key_time_findings(token: &Token<'_>, trials: &[Trial<'_>], findings: &mut Vec<Finding>) {
     let Some(iat) = token
         .claim_set()
-        .and_then(|c| c.get("iat"))
-        .and_then(|v| numeric_date(&v).ok())
+        .and_then(|c| c.numeric_date("iat"))
+        .and_then(Result::ok)
     else {
         return;
     };
