@@ -59,7 +59,9 @@ impl TokenJob for Verify<'_> {
             Render::Json(json) => json.write(line, &report, self.policy.at, out),
             Render::Human(human) => human.write(&report, out),
         }
-        report.verdict.exit()
+        let exit = report.verdict.exit();
+        report.discard();
+        exit
     }
 
     fn malformed(&self, line: u64, error: &Malformed, output: &Output, out: &mut Vec<u8>) {

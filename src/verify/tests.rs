@@ -53,6 +53,8 @@ struct Seen {
     messages: String,
     matched: Option<String>,
     next: Option<String>,
+    /// [`Report::owns_nothing`]: whether a batch forgets the report instead of dropping it.
+    owns_nothing: bool,
 }
 
 impl Seen {
@@ -76,7 +78,9 @@ fn run_with(token: &str, keys: &[Key], policy: &Policy, facts: Facts<'_>, any: b
     let token = parse(token.as_bytes(), &options).unwrap();
     let ring: Vec<Prepared<'_>> = keys.iter().map(Prepared::new).collect();
     let report = verify(&token, &ring, policy, facts);
+    let owns_nothing = report.owns_nothing();
     Seen {
+        owns_nothing,
         verdict: report.verdict,
         status: report
             .checks
@@ -672,6 +676,43 @@ proptest::proptest! {
 
 /// A report is built and moved for every token of a batch: its eleven checks stay small (the
 /// rare reasons that carry a JSON value box it).
+#[test]
+fn only_reports_that_own_nothing_are_forgotten() {
+    let key = hmac("current", SECRET);
+    let other = hmac("old", OTHER);
+    let good = hs256(r#"{"sub":"u","iat":1700000000,"exp":1900000000}"#, SECRET);
+    // The clean pass of a batch, first key matching: nothing on the heap, forgotten.
+    assert!(run(&good, std::slice::from_ref(&key), &policy()).owns_nothing);
+    // Each of these holds something that must be freed.
+    let owning = [
+        // A key tried before the one that matched: a trial in `Matched { after }`.
+        run(&good, &[other.clone(), key.clone()], &policy()),
+        // No key matched: trials, a diagnosis and a next step.
+        run(&good, std::slice::from_ref(&other), &policy()),
+        // `exp` is not a NumericDate: the reason owns its text.
+        run(
+            &hs256(r#"{"exp":"soon"}"#, SECRET),
+            std::slice::from_ref(&key),
+            &policy(),
+        ),
+        // `aud` present but not asked for: the reason owns a copy of it.
+        run(
+            &hs256(r#"{"aud":"api"}"#, SECRET),
+            std::slice::from_ref(&key),
+            &policy(),
+        ),
+        // Expired: a diagnosis.
+        run(
+            &hs256(r#"{"exp":1000}"#, SECRET),
+            std::slice::from_ref(&key),
+            &policy(),
+        ),
+    ];
+    for seen in owning {
+        assert!(!seen.owns_nothing, "{seen:?}");
+    }
+}
+
 #[test]
 fn checks_stay_small() {
     assert!(
