@@ -68,32 +68,36 @@ pub(crate) const PLAIN: [bool; 256] = {
     table
 };
 
-/// How many bytes at the start of `bytes` are [`PLAIN`]. Batches look at every byte of every
-/// claim string: sixteen bytes are tested at a time where the build enables SSE2 (x86-64's
-/// baseline), then eight at a time (one word, a few arithmetic operations) instead of one
-/// table look-up per byte, and only the tail goes byte by byte.
+/// Where the run of [`PLAIN`] bytes from `bytes[from]` ends: the index of the first byte at or
+/// after `from` that is not plain, or `bytes.len()` (also when `from` is past it). Batches look
+/// at every byte of every claim string: sixteen bytes are tested at a time where the build
+/// enables SSE2 (x86-64's baseline), then eight at a time (one word, a few arithmetic
+/// operations) instead of one table look-up per byte, and only the tail goes byte by byte.
+/// It takes and returns an index into the whole text rather than a length of a sub-slice:
+/// the scanner calls it for every string, and slicing the text and adding the length back
+/// cost a bounds check and two overflow checks per call.
 #[inline]
-pub(crate) fn plain_run(bytes: &[u8]) -> usize {
+pub(crate) fn plain_end(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
+    let mut i = from;
+    // Every index added to below is at most `bytes.len()` minus the step, so the additions
+    // cannot overflow and are written wrapping (release builds check arithmetic).
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    while let Some(block) = bytes.get(i..i + 16) {
-        let special = special16(block.try_into().expect("16 bytes"));
+    while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let special = special16(block);
         if special != 0 {
-            return i + special.trailing_zeros() as usize;
+            return i.wrapping_add(special.trailing_zeros() as usize);
         }
-        i += 16;
+        i = i.wrapping_add(16);
     }
     // The high bit of each byte of `(v - ONES) & !v` is set where v's byte is zero, and where
     // a borrow from a lower zero byte carried in; so the lowest flagged byte is always a true
     // zero. The same holds for `(x - 0x20 * ONES) & !x`, which flags bytes below 0x20. Bytes
     // of 0x80 and above are flagged by their own high bit.
     let zero = |v: u64| v.wrapping_sub(ONES) & !v;
-    while let Some(word) = bytes.get(i..i + 8) {
-        let mut le = [0u8; 8];
-        le.copy_from_slice(word);
-        let x = u64::from_le_bytes(le);
+    while let Some(word) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*word);
         let special = (x.wrapping_sub(0x20 * ONES) & !x)
             | zero(x ^ (u64::from(b'"') * ONES))
             | zero(x ^ (u64::from(b'\\') * ONES))
@@ -102,14 +106,14 @@ pub(crate) fn plain_run(bytes: &[u8]) -> usize {
         let special = special & HIGH;
         if special != 0 {
             // Little-endian: the first byte in memory is the lowest.
-            return i + (special.trailing_zeros() / 8) as usize;
+            return i.wrapping_add((special.trailing_zeros() / 8) as usize);
         }
-        i += 8;
+        i = i.wrapping_add(8);
     }
-    i + bytes[i..]
-        .iter()
-        .position(|&b| !PLAIN[b as usize])
-        .unwrap_or(bytes.len() - i)
+    match bytes.get(i..) {
+        Some(tail) => i.wrapping_add(tail.iter().take_while(|&&b| PLAIN[b as usize]).count()),
+        None => bytes.len(),
+    }
 }
 
 /// A bit per byte of `block` that is not [`PLAIN`] (bit 0: the first byte).
@@ -165,7 +169,7 @@ pub fn write_json_str(text: &str, out: &mut Vec<u8>) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        i += plain_run(&bytes[i..]);
+        i = plain_end(bytes, i);
         let Some(&b) = bytes.get(i) else {
             break;
         };
@@ -358,9 +362,14 @@ mod tests {
                 proptest::prop_oneof![12 => 0x20u8..0x7f, 1 => proptest::num::u8::ANY],
                 0..80,
             ),
+            from in 0..90usize,
         ) {
-            let by_table = bytes.iter().position(|&b| !PLAIN[b as usize]).unwrap_or(bytes.len());
-            proptest::prop_assert_eq!(plain_run(&bytes), by_table);
+            let by_table = |from: usize| {
+                (from..bytes.len()).find(|&i| !PLAIN[bytes[i] as usize]).unwrap_or(bytes.len())
+            };
+            proptest::prop_assert_eq!(plain_end(&bytes, 0), by_table(0));
+            // From inside the text, at its end and past it.
+            proptest::prop_assert_eq!(plain_end(&bytes, from), by_table(from));
         }
     }
 
@@ -379,17 +388,24 @@ mod tests {
                     bytes[at] = special;
                     // The answer is the special byte itself, also with a zero right after it
                     // (whose borrow flags the bytes above it in the word).
-                    assert_eq!(plain_run(&bytes), at, "{special:#x} at {at}");
+                    assert_eq!(plain_end(&bytes, 0), at, "{special:#x} at {at}");
+                    // From inside the run: the blocks and words fall on other lanes.
+                    assert_eq!(
+                        plain_end(&bytes, at / 2),
+                        at,
+                        "{special:#x} at {at}, from {}",
+                        at / 2
+                    );
                     if at + 1 < bytes.len() {
                         bytes[at + 1] = 0;
-                        assert_eq!(plain_run(&bytes), at, "{special:#x} at {at}, zero after");
+                        assert_eq!(plain_end(&bytes, 0), at, "{special:#x} at {at}, zero after");
                     }
                 }
             }
-            assert_eq!(plain_run(&vec![background; len]), len);
+            assert_eq!(plain_end(&vec![background; len], 0), len);
         }
-        assert_eq!(plain_run(b""), 0);
-        assert_eq!(plain_run(b" ~ ~ ~ ~ ~ ~ ~ ~ ~"), 18);
+        assert_eq!(plain_end(b"", 0), 0);
+        assert_eq!(plain_end(b" ~ ~ ~ ~ ~ ~ ~ ~ ~", 0), 18);
     }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
