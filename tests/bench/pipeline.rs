@@ -6,11 +6,14 @@
 //! floor measured in the same run on one core, the child's peak RSS and its CPU time (user and
 //! system, all threads). Under decode and verify, "pipe alone" pushes the same number of bytes
 //! of the same output lines through a pipe to the same reader, with nothing else to do: what
-//! the pipe costs by itself, in time and in CPU, writer and reader together.
+//! the pipe costs by itself, in time and in CPU, writer and reader together. Each batch row
+//! ends with issue 7's targets, `met` or `MISSED`: decode 1.5M, verify 1M, mint 100k tokens/s,
+//! peak RSS under 16 MiB.
 //!
 //! It then times process start-up: `jwtctl decode <token>` run once per process, interleaved
 //! with `/bin/true` (the cost of any process here) and, when it is found, jwt-cli's
-//! `jwt decode <token>` (the peer a one-token-per-process shell loop would use otherwise).
+//! `jwt decode <token>` (the peer a one-token-per-process shell loop would use otherwise), and
+//! says whether jwtctl is no slower than jwt-cli, median against median above `/bin/true`.
 //!
 //! Environment: `JWTCTL_BENCH_TOKENS` (default 1,000,000), `JWTCTL_BENCH_MINT_TOKENS`
 //! (default 200,000), `JWTCTL_BENCH_RUNS` (best of N, default 3), `JWTCTL_BENCH_STARTS`
@@ -261,20 +264,31 @@ fn has_command(bin: &str, name: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn report(name: &str, count: usize, floor: f64, runs: &[Run]) {
+/// Issue 7's targets: tokens/s for each batch row, and peak RSS for every one.
+const DECODE_TARGET: f64 = 1_500_000.0;
+const VERIFY_TARGET: f64 = 1_000_000.0;
+const MINT_TARGET: f64 = 100_000.0;
+const RSS_TARGET_MIB: f64 = 16.0;
+
+/// One batch row: the best of `runs`, and whether it meets `target` tokens/s and the memory
+/// target (`met` or `MISSED`, so a run can be read without doing the arithmetic).
+fn report(name: &str, count: usize, floor: f64, target: f64, runs: &[Run]) {
     let Some(best) = runs.iter().min_by_key(|r| r.elapsed) else {
         return;
     };
     let rate = count as f64 / best.elapsed.as_secs_f64();
-    let rss = runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(-1);
+    let rss = runs.iter().map(|r| r.peak_rss_kib).max().unwrap_or(-1) as f64 / 1024.0;
     let ok = runs.iter().all(|r| r.ok && r.out_lines == count);
+    let verdict = |met: bool| if met { "met" } else { "MISSED" };
     println!(
-        "{name:<28} {count:>9} tokens  {:>8.3} s  {:>12.0} tokens/s  {:>5.2}x floor  peak RSS {:>6.1} MiB  cpu {:>5.2} s{}",
+        "{name:<28} {count:>9} tokens  {:>8.3} s  {:>12.0} tokens/s  {:>5.2}x floor  peak RSS {rss:>6.1} MiB  cpu {:>5.2} s  target {:.1}M/s {}, RSS {}{}",
         best.elapsed.as_secs_f64(),
         rate,
         rate / floor,
-        rss as f64 / 1024.0,
         best.cpu.as_secs_f64(),
+        target / 1e6,
+        verdict(ok && rate >= target),
+        verdict(ok && (0.0..RSS_TARGET_MIB).contains(&rss)),
         if ok {
             ""
         } else {
@@ -372,8 +386,8 @@ fn one_start(argv: &[String]) -> Option<Duration> {
 }
 
 /// Start-up: each command run `starts` times, round-robin so that drift on the machine falls
-/// on all of them alike; mean and median per process.
-fn startup(commands: &[(&str, Vec<String>)], starts: usize) {
+/// on all of them alike; mean and median per process. Returns the medians, in seconds.
+fn startup(commands: &[(&str, Vec<String>)], starts: usize) -> Vec<f64> {
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(starts); commands.len()];
     let mut failed = vec![false; commands.len()];
     for round in 0..starts + 20 {
@@ -387,11 +401,13 @@ fn startup(commands: &[(&str, Vec<String>)], starts: usize) {
         }
     }
     let mut baseline = None;
+    let mut medians = Vec::with_capacity(commands.len());
     for (i, (name, _)) in commands.iter().enumerate() {
         let t = &mut times[i];
         t.sort();
         let mean = t.iter().sum::<Duration>().as_secs_f64() / t.len().max(1) as f64;
         let median = t.get(t.len() / 2).map_or(0.0, Duration::as_secs_f64);
+        medians.push(median);
         // The first command is the baseline: what any process costs here.
         let above = match baseline {
             None => {
@@ -412,6 +428,7 @@ fn startup(commands: &[(&str, Vec<String>)], starts: usize) {
             if failed[i] { "  (FAILED)" } else { "" }
         );
     }
+    medians
 }
 
 fn main() {
@@ -448,7 +465,7 @@ fn main() {
     let decode: Vec<Run> = (0..repeats)
         .map(|_| run(bin, &decode_args, &corpus_path, &env))
         .collect();
-    report("decode --json", count, floor, &decode);
+    report("decode --json", count, floor, DECODE_TARGET, &decode);
     let sample = sample_output(bin, &decode_args, &corpus_path, &env);
     report_pipe("  its output, pipe alone", &sample, &decode);
 
@@ -466,7 +483,7 @@ fn main() {
         let verify: Vec<Run> = (0..repeats)
             .map(|_| run(bin, &args, &corpus_path, &env))
             .collect();
-        report("verify --json", count, floor, &verify);
+        report("verify --json", count, floor, VERIFY_TARGET, &verify);
         let sample = sample_output(bin, &args, &corpus_path, &env);
         report_pipe("  its output, pipe alone", &sample, &verify);
     } else {
@@ -494,7 +511,13 @@ fn main() {
             ];
             runs.push(run(bin, &args, &mint_path, &env));
         }
-        report("mint (audit per token)", mint_count, floor, &runs);
+        report(
+            "mint (audit per token)",
+            mint_count,
+            floor,
+            MINT_TARGET,
+            &runs,
+        );
     } else {
         println!("mint: not built yet, skipped");
     }
@@ -513,13 +536,24 @@ fn main() {
             vec![fresh_copy(bin, &dir), "decode".to_owned(), token.clone()],
         ),
     ];
-    match peer() {
+    let peer = peer();
+    match &peer {
         Some(jwt) => commands.push((
             "jwt-cli: jwt decode <token>",
-            vec![fresh_copy(&jwt, &dir), "decode".to_owned(), token],
+            vec![fresh_copy(jwt, &dir), "decode".to_owned(), token],
         )),
         None => println!("start-up: jwt-cli not found (set JWTCTL_BENCH_PEER), not compared"),
     }
-    startup(&commands, env_usize("JWTCTL_BENCH_STARTS", 1000).max(1));
+    let medians = startup(&commands, env_usize("JWTCTL_BENCH_STARTS", 1000).max(1));
+    if let [base, ours, theirs] = medians[..] {
+        // The target: no slower than jwt-cli, median against median, above /bin/true.
+        let (ours, theirs) = (ours - base, theirs - base);
+        println!(
+            "start-up  jwtctl against jwt-cli         {:>+5.0} us ({:+.1}%)  target no slower: {}",
+            (ours - theirs) * 1e6,
+            (ours / theirs - 1.0) * 100.0,
+            if ours <= theirs { "met" } else { "MISSED" }
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
