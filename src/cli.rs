@@ -94,13 +94,14 @@ impl Cli {
         self.common.then(later)
     }
 
-    /// Parse the process's arguments, as `Cli::try_parse` does, but leave clap's command tree
-    /// and matches to the process's exit instead of freeing them: freeing them cost more
-    /// instructions than a one-token `decode` spends on its token.
-    pub fn from_process() -> Result<Cli, clap::Error> {
+    /// Parse the process's arguments (`args`, the program's name first), as `Cli::try_parse`
+    /// does, but leave clap's command tree and matches to the process's exit instead of
+    /// freeing them: freeing them cost more instructions than a one-token `decode` spends on
+    /// its token.
+    pub fn from_process(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
         use clap::{CommandFactory, FromArgMatches};
         let mut command = Cli::command();
-        let parsed = match command.try_get_matches_from_mut(std::env::args_os()) {
+        let parsed = match command.try_get_matches_from_mut(args) {
             Ok(mut matches) => {
                 let cli =
                     Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command));

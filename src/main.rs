@@ -1,13 +1,37 @@
-use jwtctl::{app, cli::Cli, context::Context, input, pipe};
-use std::io::{BufWriter, Write};
-use std::process::ExitCode;
+//! The `jwtctl` binary: parse the arguments, run the command, exit with its code.
+//!
+//! On Unix the entry point is a C `main`, which skips Rust's own start-up; `jwtctl::start`
+//! does what of it jwtctl needs, and says what that saves.
+#![cfg_attr(all(unix, not(test)), no_main)]
 
-fn main() -> ExitCode {
-    let cli = match Cli::from_process() {
+use jwtctl::{app, cli::Cli, context::Context, input, pipe};
+use std::ffi::OsString;
+use std::io::{BufWriter, Write};
+
+#[cfg(all(unix, not(test)))]
+#[unsafe(no_mangle)]
+extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    // SAFETY: first thing in the process, on one thread, with the C runtime's argc and argv.
+    let args = unsafe {
+        jwtctl::start::prepare();
+        jwtctl::start::args(argc, argv)
+    };
+    // A panic has printed its message by now; exit as Rust's runtime would after one.
+    std::panic::catch_unwind(|| run(args)).map_or(101, i32::from)
+}
+
+#[cfg(not(all(unix, not(test))))]
+fn main() -> std::process::ExitCode {
+    run(std::env::args_os().collect()).into()
+}
+
+fn run(args: Vec<OsString>) -> u8 {
+    let cli = match Cli::from_process(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            let _ = std::io::stdout().flush();
+            return e.exit_code().clamp(0, 255) as u8;
         }
     };
     let ctx = Context::from_process();
@@ -21,9 +45,10 @@ fn main() -> ExitCode {
         &mut out,
         &mut std::io::stderr(),
     );
+    // Flushes the standard library's stdout under it too (Rust's runtime would at exit).
     let _ = out.flush();
     drop(out);
     // The arguments and the captured environment are freed by the exit itself.
     std::mem::forget((cli, ctx));
-    exit.into()
+    exit.code()
 }

@@ -10,6 +10,8 @@ mod help;
 mod hostile;
 mod mint;
 mod mixed;
+#[cfg(unix)]
+mod process;
 mod properties;
 mod readme;
 mod schema;
