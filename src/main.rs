@@ -17,7 +17,11 @@ extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) 
         jwtctl::start::args(argc, argv)
     };
     // A panic has printed its message by now; exit as Rust's runtime would after one.
-    std::panic::catch_unwind(|| run(args)).map_or(101, i32::from)
+    let code = std::panic::catch_unwind(|| run(args)).map_or(101, i32::from);
+    // What is still in the standard library's stdout buffer (after a panic: what followed
+    // the last newline), as the runtime's exit would.
+    let _ = std::io::stdout().flush();
+    code
 }
 
 #[cfg(not(all(unix, not(test))))]
@@ -30,7 +34,6 @@ fn run(args: Vec<OsString>) -> u8 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            let _ = std::io::stdout().flush();
             return e.exit_code().clamp(0, 255) as u8;
         }
     };
@@ -45,7 +48,7 @@ fn run(args: Vec<OsString>) -> u8 {
         &mut out,
         &mut std::io::stderr(),
     );
-    // Flushes the standard library's stdout under it too (Rust's runtime would at exit).
+    // Flushes the standard library's stdout under it too.
     let _ = out.flush();
     drop(out);
     // The arguments and the captured environment are freed by the exit itself.

@@ -1,20 +1,29 @@
 //! What Rust's runtime does before `fn main`, done here by hand for the `jwtctl` binary.
 //!
-//! On Unix the binary's entry point is a C `main` (`#![no_main]`), not Rust's: the runtime's
-//! start-up also finds the main thread's stack bounds for its stack-overflow message, and on
-//! Linux glibc does that by reading and parsing `/proc/self/maps` (about 110,000 instructions
-//! and an open, reads and a close). On the 2-core machine of issue 7, 2,000 interleaved
-//! starts each of fresh copies, `jwtctl decode <token>` took 1,306 us (median) against
-//! 1,404 us for the same code with the runtime's start-up, jwt-cli 1,391 us and `/bin/true`
-//! 672 us; callgrind counts 539,940 instructions against 658,834, and strace 59 system calls
-//! against 79. A one-token-per-process shell loop pays that on every token.
+//! On Unix the binary's entry point is a C `main` (`#![no_main]`), not Rust's. The runtime's
+//! start-up sets up a stack-overflow handler for every thread, and to place the main
+//! thread's guard it needs that thread's stack bounds: on Linux glibc it reads and parses
+//! `/proc/self/maps` for them (about 110,000 instructions). With its signal handlers, the
+//! signal stack and a few queries, it was 20 of the 79 system calls of `jwtctl decode
+//! <token>`; what replaces it here makes 2. On the 2-core machine of issue 7, 2,000
+//! interleaved starts each of fresh copies, medians: 1,528 us against 1,640 us for the same
+//! code with the runtime's start-up, jwt-cli 1,630 us, `/bin/true` 778 us; callgrind counts
+//! 540,112 instructions against 658,834. A one-token-per-process shell loop pays that on
+//! every token. (Other C libraries and macOS
+//! find the stack more cheaply, so there the saving is smaller.)
 //!
-//! Kept from the runtime's start-up, here: standard streams that were closed are opened on
-//! `/dev/null`, SIGPIPE is ignored (a reader that goes away is an `EPIPE`, which the batch
-//! ends on quietly), the arguments are taken from `argv`, and a panic exits with 101.
-//! Left out: the stack-overflow message. jwtctl's recursion is bounded (JSON is read with
-//! nesting limits: 32 levels in a token's claims, serde_json's 128 elsewhere), so nothing it
-//! reads can overflow the stack; a program that did would end on SIGSEGV without a message.
+//! Kept from the runtime's start-up: standard streams that were closed are opened on
+//! `/dev/null`; SIGPIPE is ignored (a reader that goes away is an `EPIPE`, which a batch
+//! ends on quietly); the arguments are taken from `argv`; a panic exits with 101, and stdout
+//! is flushed at the end either way (`src/main.rs`).
+//!
+//! Left out:
+//! - The stack-overflow message, on every thread (the main one, rayon's workers, the
+//!   reader): an overflow ends the process on SIGSEGV without it. jwtctl's recursion is
+//!   bounded, since JSON is read with nesting limits (serde_json's 128 levels at most), so
+//!   nothing it reads can overflow a stack.
+//! - The main thread's name: a panic there reports `thread '<unnamed>'` instead of
+//!   `'main'`, and a backtrace shows the C runtime's frames below `main`.
 
 use std::ffi::{CStr, OsString, c_char, c_int};
 use std::os::unix::ffi::OsStrExt;
@@ -25,10 +34,12 @@ use std::os::unix::ffi::OsStrExt;
 ///
 /// Call once, first thing in the process's `main`, before any other thread exists.
 pub unsafe fn prepare() {
-    // SAFETY: plain system calls on the three standard descriptors and a signal disposition;
-    // `fds` outlives the `poll` that writes into it.
+    // SAFETY: system calls on the three standard descriptors, and a signal disposition set
+    // while no other thread exists.
     unsafe {
         reopen_closed_stdio();
+        // Cannot fail for SIGPIPE and SIG_IGN; were it to, writes to a closed pipe would
+        // end the process by the signal, as for any C program.
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
 }
@@ -36,30 +47,16 @@ pub unsafe fn prepare() {
 /// A standard descriptor left closed by whoever started us would be handed out by the next
 /// `open`: a token written to "stdout" would then land in that file, the audit log
 /// included. Each closed one is opened on `/dev/null` instead, in order, so each `open` gets
-/// the descriptor just found closed.
+/// the descriptor just found closed. Asked one descriptor at a time with `fcntl`, which
+/// works on every Unix (`poll` would need one call, but does not report closed descriptors
+/// on macOS, and fails when the descriptor limit is under 3).
 unsafe fn reopen_closed_stdio() {
-    let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
-        fd,
-        events: 0,
-        revents: 0,
-    });
-    // SAFETY: `fds` is a valid array of three `pollfd`s for the call's whole duration.
-    let polled = loop {
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) };
-        if n != -1 || errno() != libc::EINTR {
-            break n;
-        }
-    };
-    for pollfd in fds {
-        let closed = if polled == -1 {
-            // poll refused (some sandboxes do): ask each descriptor.
-            // SAFETY: F_GETFD reads a flag of the descriptor; no memory is passed.
-            unsafe { libc::fcntl(pollfd.fd, libc::F_GETFD) == -1 && errno() == libc::EBADF }
-        } else {
-            pollfd.revents & libc::POLLNVAL != 0
-        };
-        // SAFETY: a NUL-terminated path; the descriptor returned is the lowest free one,
-        // which is `pollfd.fd`, since every lower one is open by now.
+    for fd in 0..3 {
+        // SAFETY: F_GETFD reads a flag of the descriptor; no memory is passed.
+        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 && errno() == libc::EBADF;
+        // SAFETY: a NUL-terminated path. The descriptor `open` returns is the lowest free
+        // one, which is `fd`: every lower one is open by now. No O_CLOEXEC: like any
+        // standard stream, it is inherited.
         if closed && unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) } == -1 {
             // Nothing safe to write to and nowhere to say it: stop, as Rust's runtime does.
             std::process::abort();

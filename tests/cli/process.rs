@@ -18,20 +18,28 @@ fn fd_target(pid: u32, fd: i32) -> Option<std::path::PathBuf> {
 fn closed_standard_descriptors_are_opened_on_dev_null() {
     // A closed stdout or stderr would be handed to the next file jwtctl opens (the audit log
     // among them), and its output would go there; Rust's start-up opens them on /dev/null,
-    // and so must jwtctl's own. Watched from outside while jwtctl waits for its stdin.
+    // and so must jwtctl's own. Watched from outside, through /proc, while jwtctl waits for
+    // its stdin. stdout and stderr start as pipes, so only a close followed by a reopen
+    // leaves them on /dev/null.
+    if std::fs::read_dir("/proc/self/fd").is_err() {
+        eprintln!("SKIPPED: /proc/self/fd cannot be read here");
+        return;
+    }
     for closed in [&[1][..], &[2], &[1, 2]] {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = hermetic(&dir);
         cmd.args(["decode", "--json"])
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let fds = closed.to_vec();
         // SAFETY: only close(2), async-signal-safe, between fork and exec.
         unsafe {
             cmd.pre_exec(move || {
                 for &fd in &fds {
-                    libc::close(fd);
+                    if libc::close(fd) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
                 }
                 Ok(())
             });
@@ -47,25 +55,30 @@ fn closed_standard_descriptors_are_opened_on_dev_null() {
             {
                 break true;
             }
-            if Instant::now() > deadline {
+            if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
                 break false;
             }
             std::thread::sleep(Duration::from_millis(5));
         };
         let targets: Vec<_> = closed.iter().map(|&fd| fd_target(pid, fd)).collect();
         let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{}", good_token()).unwrap();
+        let _ = writeln!(stdin, "{}", good_token());
         drop(stdin);
-        let status = child.wait().unwrap();
+        let output = child.wait_with_output().unwrap();
         assert!(reopened, "closed {closed:?}, then open on {targets:?}");
-        assert_eq!(status.code(), Some(0), "closed {closed:?}");
+        assert_eq!(output.status.code(), Some(0), "closed {closed:?}");
+        // The closed pipe got nothing: the output went to /dev/null.
+        if closed.contains(&1) {
+            assert!(output.stdout.is_empty(), "closed {closed:?}");
+        }
     }
 }
 
 #[test]
-fn arguments_arrive_whole_and_in_order() {
+fn arguments_arrive_whole() {
     // The arguments come from the C runtime's argv, not from Rust's start-up: an empty one
-    // stays an argument, non-UTF-8 bytes reach clap as they are, and the order holds.
+    // stays an argument (the token here, not a missing one), a non-UTF-8 one reaches clap
+    // (which names it), and a plain run works.
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
     let empty = hermetic(&dir)
