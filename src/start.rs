@@ -9,8 +9,8 @@
 //! interleaved starts each of fresh copies, medians: 1,528 us against 1,640 us for the same
 //! code with the runtime's start-up, jwt-cli 1,630 us, `/bin/true` 778 us; callgrind counts
 //! 540,112 instructions against 658,834. A one-token-per-process shell loop pays that on
-//! every token. (Other C libraries and macOS
-//! find the stack more cheaply, so there the saving is smaller.)
+//! every token. (Other C libraries and macOS find the stack more cheaply, so there the
+//! saving is smaller.)
 //!
 //! Kept from the runtime's start-up: standard streams that were closed are opened on
 //! `/dev/null`; SIGPIPE is ignored (a reader that goes away is an `EPIPE`, which a batch
