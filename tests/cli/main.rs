@@ -6,6 +6,7 @@ mod decode;
 mod errors;
 mod fingerprint;
 mod generated;
+mod golden;
 mod help;
 mod hostile;
 mod mint;
