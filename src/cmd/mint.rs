@@ -687,14 +687,14 @@ impl Minter<'_> {
     ) -> (Pending, Exit) {
         let mut json = Vec::new();
         if self.output.json {
-            render::error_json(
-                number,
-                failure.exit,
-                failure.code,
-                failure.segment,
-                &failure.message,
-                &mut json,
-            );
+            crate::render::error_line::ErrorLine {
+                line: number,
+                exit: failure.exit,
+                code: failure.code,
+                segment: failure.segment,
+                message: &failure.message,
+            }
+            .write(&mut json);
         } else {
             let place = if batch {
                 format!("line {number}: ")

@@ -1,7 +1,7 @@
 //! Rendering `decode` results: human text and the JSON Lines schema.
 
 use super::indent;
-use super::sanitize::{escape, escape_bytes, to_json_line, to_json_pretty, write_json_str};
+use super::sanitize::{escape, escape_bytes, to_json_line, to_json_pretty};
 use super::style::{Role, Style};
 use crate::exit::Exit;
 use crate::inspect::{Inspection, TimeFact};
@@ -220,22 +220,16 @@ pub fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
     }
 }
 
-/// The JSON object for an input that could not be read (schema: `kind: "error"`). Written
-/// directly, like [`json`]: a batch of log lines can have many of these.
+/// The JSON object for an input that could not be read (schema: `kind: "error"`).
 pub fn error_json(line: u64, error: &Malformed, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"kind\":\"error\",\"line\":");
-    out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
-    out.extend_from_slice(b",\"exit_code\":");
-    push_int(out, i64::from(Exit::Malformed.code()));
-    out.extend_from_slice(b",\"error\":{\"class\":");
-    write_json_str(Exit::Malformed.name(), out);
-    out.extend_from_slice(b",\"code\":");
-    write_json_str(error.code, out);
-    out.extend_from_slice(b",\"segment\":");
-    write_json_str(error.segment.name(), out);
-    out.extend_from_slice(b",\"message\":");
-    write_json_str(&error.message, out);
-    out.extend_from_slice(b"}}\n");
+    super::error_line::ErrorLine {
+        line,
+        exit: Exit::Malformed,
+        code: error.code,
+        segment: error.segment.name(),
+        message: &error.message,
+    }
+    .write(out);
 }
 
 #[cfg(test)]

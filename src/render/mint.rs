@@ -3,7 +3,6 @@
 use super::indent;
 use super::sanitize::{escape, to_json_line, to_json_pretty};
 use super::style::{Role, Style};
-use crate::exit::Exit;
 use crate::time;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -52,31 +51,6 @@ pub fn json_finish(audit_seq: u64, source_verified: bool, out: &mut Vec<u8>) {
     } else {
         b",\"source_verified\":false}\n"
     });
-}
-
-/// The JSON object for a line that could not be minted: the same shape as `decode`'s
-/// (`kind: "error"`).
-pub fn error_json(
-    line: u64,
-    exit: Exit,
-    code: &str,
-    segment: &str,
-    message: &str,
-    out: &mut Vec<u8>,
-) {
-    let view = serde_json::json!({
-        "kind": "error",
-        "line": line,
-        "exit_code": exit.code(),
-        "error": {
-            "class": exit.name(),
-            "code": code,
-            "segment": segment,
-            "message": message,
-        }
-    });
-    to_json_line(&view, out);
-    out.push(b'\n');
 }
 
 /// What the operator is asked to confirm.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod decode;
+pub mod error_line;
 pub mod fingerprint;
 pub mod mint;
 pub mod sanitize;

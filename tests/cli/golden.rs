@@ -96,7 +96,13 @@ fn run(dir: &tempfile::TempDir, args: &[&str], stdin: &[u8]) -> String {
     let mut shown = String::new();
     let shown_args: Vec<String> = args
         .iter()
-        .map(|a| if a.len() > 60 { "<token>".into() } else { (*a).to_owned() })
+        .map(|a| {
+            if a.len() > 60 {
+                "<token>".into()
+            } else {
+                (*a).to_owned()
+            }
+        })
         .collect();
     let _ = writeln!(shown, "$ jwtctl {}", shown_args.join(" "));
     let _ = writeln!(shown, "exit: {:?}", output.status.code());
@@ -153,7 +159,11 @@ fn every_token_decodes_and_verifies_as_pinned() {
         let token = case.token.as_str();
         let keys = key_args(&case.key);
         let mut actual = String::new();
-        actual += &run(&dir, &["decode", "--at", AT, "--color", "never", token], b"");
+        actual += &run(
+            &dir,
+            &["decode", "--at", AT, "--color", "never", token],
+            b"",
+        );
         actual += &run(&dir, &["decode", "--at", AT, "--json", token], b"");
         let mut verify = vec!["verify", "--at", AT];
         verify.extend(&keys);
