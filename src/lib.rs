@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
+pub mod finding;
 pub mod fingerprint;
 pub mod generate;
 #[doc(hidden)]

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod decode;
 pub mod error_line;
+pub mod finding;
 pub mod fingerprint;
 pub mod mint;
 pub mod sanitize;
