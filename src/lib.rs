@@ -24,8 +24,6 @@ pub mod keys;
 pub mod mint;
 pub mod pipe;
 pub mod render;
-#[cfg(unix)]
-pub mod start;
 pub mod time;
 pub mod token;
 pub mod verify;
