@@ -1,5 +1,5 @@
-//! The process jwtctl starts as: on Unix its entry point is a C `main` that skips Rust's own
-//! start-up (see `src/start.rs`), so what that start-up did for it is checked here.
+//! The process jwtctl starts as: what Rust's start-up does for it (standard streams, SIGPIPE,
+//! panics) is relied on, so it is checked here.
 
 use crate::support::{good_token, hermetic, text};
 use std::io::Write;
@@ -17,8 +17,7 @@ fn fd_target(pid: u32, fd: i32) -> Option<std::path::PathBuf> {
 #[test]
 fn closed_standard_descriptors_are_opened_on_dev_null() {
     // A closed stdout or stderr would be handed to the next file jwtctl opens (the audit log
-    // among them), and its output would go there; Rust's start-up opens them on /dev/null,
-    // and so must jwtctl's own. Watched from outside, through /proc, while jwtctl waits for
+    // among them), and its output would go there; Rust's start-up opens them on /dev/null. Watched from outside, through /proc, while jwtctl waits for
     // its stdin. stdout and stderr start as pipes, so only a close followed by a reopen
     // leaves them on /dev/null.
     if std::fs::read_dir("/proc/self/fd").is_err() {
