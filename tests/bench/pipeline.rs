@@ -79,13 +79,24 @@ fn batch(
     before_each: impl Fn(),
 ) -> Vec<Vec<Run>> {
     let mut runs: Vec<Vec<Run>> = subjects.iter().map(|_| Vec::new()).collect();
-    for _ in 0..repeats {
-        for (subject, runs) in subjects.iter().zip(&mut runs) {
+    for round in 0..repeats {
+        for i in order(round, subjects.len()) {
             before_each();
-            runs.push(measure::run(&mut subject.command(args), input));
+            runs[i].push(measure::run(&mut subjects[i].command(args), input));
         }
     }
     runs
+}
+
+/// The order of the subjects in one round: forwards, then backwards, so that neither always
+/// runs first (on a cold page cache, or after the other has heated the CPU).
+fn order(round: usize, subjects: usize) -> Vec<usize> {
+    let forwards = 0..subjects;
+    if round.is_multiple_of(2) {
+        forwards.collect()
+    } else {
+        forwards.rev().collect()
+    }
 }
 
 /// What a row is compared with: a rate and its name ("floor", "openssl", "jwtctl").
@@ -116,9 +127,13 @@ fn report(name: &str, count: usize, runs: &[Run], against: Against, target: Opti
         None => String::new(),
     };
     let secs = if ok { best.elapsed.as_secs_f64() } else { 0.0 };
+    // No ratio when the reference is missing (openssl absent) or the row failed.
+    let ratio = match rate / against.0 {
+        r if r.is_finite() && r > 0.0 => format!("{r:>6.2}x"),
+        _ => format!("{:>7}", "-"),
+    };
     println!(
-        "{name:<36} {count:>8} tokens {secs:>7.3} s {rate:>10.0} tokens/s {:>6.2}x {:<7} peak RSS {rss:>6.1} MiB  cpu {:>5.2} s{targets}{}",
-        rate / against.0,
+        "{name:<36} {count:>8} tokens {secs:>7.3} s {rate:>10.0} tokens/s {ratio} {:<7} peak RSS {rss:>6.1} MiB  cpu {:>5.2} s{targets}{}",
         against.1,
         best.cpu.as_secs_f64(),
         if ok {
@@ -154,16 +169,20 @@ fn report_all(
             target,
         ));
     }
-    if let [new, old] = rates[..] {
-        let ratio = new / old;
-        println!(
-            "  new/old {ratio:>26.2}  target at least {BASELINE_RATIO}: {}",
-            if ratio >= BASELINE_RATIO {
-                "met"
-            } else {
-                "MISSED"
-            }
-        );
+    match rates[..] {
+        [new, old] if new > 0.0 && old > 0.0 => {
+            let ratio = new / old;
+            println!(
+                "  new/old {ratio:>26.2}  target at least {BASELINE_RATIO}: {}",
+                if ratio >= BASELINE_RATIO {
+                    "met"
+                } else {
+                    "MISSED"
+                }
+            );
+        }
+        [_, _] => println!("  new/old {:>26}  (a run failed)", "-"),
+        _ => {}
     }
     rates[0]
 }
@@ -358,8 +377,9 @@ fn mint(
     floor: &Against,
 ) {
     let mut runs: Vec<Vec<Run>> = subjects.iter().map(|_| Vec::new()).collect();
-    for _ in 0..repeats {
-        for (i, subject) in subjects.iter().enumerate() {
+    for round in 0..repeats {
+        for i in order(round, subjects.len()) {
+            let subject = &subjects[i];
             let log = dir.join(format!("audit-{i}.jsonl"));
             let _ = std::fs::remove_file(&log);
             let log = log.to_string_lossy().into_owned();
