@@ -211,14 +211,15 @@ fn report_pipe(name: &str, sample: &[u8], runs: &[Run]) {
     );
 }
 
-/// The PyJWT and node jsonwebtoken rows for one corpus, next to jwtctl's rate.
+/// The PyJWT and node jsonwebtoken rows for one corpus, next to jwtctl's rate. One run each:
+/// they are single-threaded and an order of magnitude slower, so the noise between runs does
+/// not change the comparison, and best of three would triple the longest rows of the run.
 fn report_libraries(
     libraries: &[Result<peers::Library, String>],
     alg: &str,
     key: &Path,
     tokens: &Path,
     count: usize,
-    repeats: usize,
     jwtctl_rate: f64,
 ) {
     for library in libraries {
@@ -233,9 +234,7 @@ fn report_libraries(
             println!("  SKIPPED: {why}");
             continue;
         }
-        let runs: Vec<Run> = (0..repeats)
-            .map(|_| measure::run(&mut library.command(alg, key, AT), tokens))
-            .collect();
+        let runs = [measure::run(&mut library.command(alg, key, AT), tokens)];
         let name = format!("  {}", library.name);
         report(&name, count, &runs, Against(jwtctl_rate, "jwtctl"), None);
     }
@@ -321,15 +320,7 @@ fn main() {
     );
     let sample = measure::sample_output(&mut subjects[0].command(&verify_args), &corpus_path);
     report_pipe("  its output, pipe alone", &sample, &runs[0]);
-    report_libraries(
-        &libraries,
-        "HS256",
-        &secret_path,
-        &corpus_path,
-        count,
-        repeats,
-        rate,
-    );
+    report_libraries(&libraries, "HS256", &secret_path, &corpus_path, count, rate);
 
     mint(&subjects, &dir, &mint_path, mint_count, repeats, &floor);
 
@@ -358,7 +349,6 @@ fn main() {
             &signed.pem,
             &signed.tokens,
             asym_count,
-            repeats,
             rate,
         );
     }
