@@ -94,24 +94,9 @@ impl Cli {
         self.common.then(later)
     }
 
-    /// Parse the process's arguments (`args`, the program's name first), as `Cli::try_parse`
-    /// does, but leave clap's command tree and matches to the process's exit instead of
-    /// freeing them: freeing them cost more instructions than a one-token `decode` spends on
-    /// its token.
+    /// Parse the process's arguments (`args`, the program's name first).
     pub fn from_process(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
-        use clap::{CommandFactory, FromArgMatches};
-        let mut command = Cli::command();
-        let parsed = match command.try_get_matches_from_mut(args) {
-            Ok(mut matches) => {
-                let cli =
-                    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command));
-                std::mem::forget(matches);
-                cli
-            }
-            Err(e) => Err(e),
-        };
-        std::mem::forget(command);
-        parsed
+        Cli::try_parse_from(args)
     }
 }
 
@@ -231,9 +216,10 @@ pub struct DecodeArgs {
     pub at: Option<i64>,
 }
 
-/// How secret bytes given on the command line, in env vars or files are encoded.
+/// How secret bytes given on the command line, in env vars or files are encoded (the clap
+/// face of [`crate::keys::SecretEncoding`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum SecretEncoding {
+pub enum SecretEncodingArg {
     /// The bytes exactly as given (a trailing newline in a file is part of the secret).
     #[default]
     Raw,
@@ -243,6 +229,18 @@ pub enum SecretEncoding {
     Base64url,
     /// Hexadecimal (surrounding whitespace ignored).
     Hex,
+}
+
+impl From<SecretEncodingArg> for crate::keys::SecretEncoding {
+    fn from(arg: SecretEncodingArg) -> Self {
+        use crate::keys::SecretEncoding;
+        match arg {
+            SecretEncodingArg::Raw => SecretEncoding::Raw,
+            SecretEncodingArg::Base64 => SecretEncoding::Base64,
+            SecretEncodingArg::Base64url => SecretEncoding::Base64url,
+            SecretEncodingArg::Hex => SecretEncoding::Hex,
+        }
+    }
 }
 
 /// Key and secret options, shared by `verify`, `mint` and `fingerprint`. Every source is
@@ -274,8 +272,8 @@ pub struct KeyArgs {
     pub jwks: Vec<String>,
 
     /// How HMAC secrets are encoded.
-    #[arg(long, value_enum, default_value_t = SecretEncoding::Raw, value_name = "ENCODING", help_heading = "Keys")]
-    pub secret_encoding: SecretEncoding,
+    #[arg(long, value_enum, default_value_t = SecretEncodingArg::Raw, value_name = "ENCODING", help_heading = "Keys")]
+    pub secret_encoding: SecretEncodingArg,
 
     /// Pin every key to this algorithm (default: the key's own `alg`, else its family).
     #[arg(long, value_name = "ALG", value_parser = parse_alg, help_heading = "Keys")]

@@ -9,9 +9,8 @@
 
 use crate::error::Failure;
 use crate::keys::fingerprint::{hex_digest, sha256};
-use crate::keys::load::decode_hex;
 use crate::keys::parse::is_placeholder;
-use crate::keys::{Family, Key, Material, hmac_output_len};
+use crate::keys::{Family, Key, Material, decode_hex, hmac_output_len};
 use crate::token::b64;
 use crate::token::extract::strip_prefix_ignore_case;
 use jsonwebtoken::Algorithm;

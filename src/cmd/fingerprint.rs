@@ -3,13 +3,12 @@
 //! ring), 5 (no usable key).
 
 use super::Output;
+use super::load::{self, HttpFetch, Stdin};
 use crate::cli::FingerprintArgs;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::fingerprint::{self, Expected, Options};
 use crate::input::Stream;
-use crate::keys::fetch::HttpFetch;
-use crate::keys::load::{self, Stdin};
 use crate::render;
 use std::io::Write;
 

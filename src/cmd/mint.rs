@@ -12,6 +12,7 @@
 
 use super::Output;
 use super::audit::log_path;
+use super::load::{self, Fetch, KeyRing};
 use crate::audit::{self, AuditError, Body, MintFacts, RunFacts, TokenFacts};
 use crate::cli::MintArgs;
 use crate::context::Context;
@@ -19,7 +20,6 @@ use crate::error::Failure;
 use crate::exit::Exit;
 use crate::input::Stream;
 use crate::input::{self, Line, LineJob, Source};
-use crate::keys::load::{self, Fetch, KeyRing};
 use crate::keys::signature::{Prepared, default_signing_alg};
 use crate::keys::{self, Key, Material};
 use crate::mint::{self, Draft, Expiry, Fresh, KidChoice, MintError, Old, Recipe, Sealed};

@@ -1,14 +1,13 @@
 //! `jwtctl verify`: load the keys once, prepare them once, then run the pure core on every
 //! token and render its report.
 
+use super::load::{self, HttpFetch, KeyRing, Stdin};
 use super::{Output, TokenJob};
 use crate::cli::VerifyArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::input::{self, Stream};
-use crate::keys::fetch::HttpFetch;
-use crate::keys::load::{self, KeyRing, Stdin};
 use crate::keys::signature::Prepared;
 use crate::render;
 use crate::token::{Malformed, Token};

@@ -1,20 +1,22 @@
 //! The key model: what a key is, which algorithms it pins, and how it is identified.
 //!
 //! Keys are built from bytes by [`parse`] (pure: content detection of PEM, DER, JWK, JWKS;
-//! key-confusion and weak-secret checks) and from the outside world by [`load`] (env, files,
-//! stdin, prompt, URL). The algorithm is always pinned by the key (or `--alg`), never by a
-//! token header.
+//! key-confusion and weak-secret checks). Which keys a run wants is a [`KeySpec`]; reading
+//! them from the outside world (env, files, stdin, prompt, URL) is the command layer's job.
+//! The algorithm is always pinned by the key (or `--alg`), never by a token header.
 
-pub mod fetch;
+pub mod encoding;
 pub mod fingerprint;
 pub mod hmac;
-pub mod load;
 pub mod parse;
 pub mod secret;
 pub mod signature;
+pub mod spec;
 
+pub use encoding::{SecretEncoding, decode_hex, decode_secret};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 pub use secret::Secret;
+pub use spec::{KeySource, KeySpec};
 
 /// The kind of key, which decides the algorithms it can ever be used with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

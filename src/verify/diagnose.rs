@@ -8,7 +8,7 @@
 
 use super::{CheckName, KeyOutcome, Policy, Reason, Report, Status, Trial, Verdict};
 use crate::keys::signature::Prepared;
-use crate::keys::{Family, Key, Secret, load::decode_hex};
+use crate::keys::{Family, Key, Secret, decode_hex};
 use crate::time::{rfc3339, span};
 use crate::token::Token;
 use base64::Engine;

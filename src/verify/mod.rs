@@ -5,7 +5,7 @@
 //! where the keys came from are in [`Facts`]. Everything a [`Report`] says borrows from the
 //! token, the ring and the policy, so the common case (the first key matches, claims fine)
 //! allocates nothing here and the function can run on many threads over shared keys.
-//! Reasons are data ([`Reason`]); `render::verify` turns them into words.
+//! Reasons are data ([`Reason`]); the render layer turns them into words.
 
 mod checks;
 mod claims;
@@ -174,7 +174,7 @@ pub struct Check<'a> {
     pub name: CheckName,
     /// Pass, fail or skip.
     pub status: Status,
-    /// Why, as data (see `render::verify::reason`).
+    /// Why, as data (worded by the render layer).
     pub reason: Reason<'a>,
 }
 
@@ -211,7 +211,7 @@ pub struct Trial<'a> {
 }
 
 /// Why a check ended the way it did. Borrowed from the token, the ring and the policy;
-/// rendered into words by `render::verify`.
+/// put into words by the render layer.
 #[derive(Debug, Clone)]
 pub enum Reason<'a> {
     // structure

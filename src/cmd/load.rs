@@ -1,13 +1,15 @@
 //! Keys from the outside world: environment variables, files, stdin, a no-echo prompt and
-//! JWKS URLs. This is the I/O edge of the key model; everything it reads goes through
-//! [`super::parse`].
+//! JWKS URLs. The key options become a [`KeySpec`] here, and loading it is the I/O edge of the
+//! key model; every byte read goes through [`crate::keys::parse`].
 
-use super::parse::{self, Origin};
-use super::{Key, Secret};
-use crate::cli::{KeyArgs, SecretEncoding};
+mod fetch;
+
+use crate::cli::KeyArgs;
 use crate::context::Context;
 use crate::error::Failure;
-use base64::Engine;
+use crate::keys::parse::{self, Origin};
+use crate::keys::{Key, KeySource, KeySpec, Secret, SecretEncoding, decode_secret};
+pub use fetch::HttpFetch;
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::Path;
@@ -17,7 +19,7 @@ use std::path::Path;
 pub struct KeyRing {
     /// The keys, in the order given.
     pub keys: Vec<Key>,
-    /// Things the operator should know (`using JWT_SECRET`, argv leaks, weak secrets).
+    /// Things the operator should know (`using JWT_SECRET`, argv leaks).
     pub notices: Vec<String>,
     /// The `kid`s of every JWKS loaded (for "kid not in the JWKS" diagnosis).
     pub jwks_kids: Option<Vec<String>>,
@@ -30,7 +32,7 @@ impl KeyRing {
     }
 }
 
-/// Fetches a JWKS document by URL. A trait so tests and the core never touch the network.
+/// Fetches a JWKS document by URL. A trait so tests never touch the network.
 pub trait Fetch {
     /// GET `url` and return the body.
     fn get(&self, url: &str) -> Result<Vec<u8>, String>;
@@ -44,90 +46,159 @@ pub struct Stdin<'a> {
     pub carries_tokens: bool,
 }
 
-/// Load every key the options name. With no key option at all: `JWT_SECRET` if set (and say
-/// so), else a no-echo prompt when a terminal is attached, else no keys.
+/// The key options as a [`KeySpec`], sources in the order their keys join the ring. With no
+/// key option at all, the spec falls back to `$JWT_SECRET` or a prompt.
+pub fn spec(args: &KeyArgs) -> KeySpec {
+    let mut sources = Vec::new();
+    for spec in &args.secret_env {
+        sources.push(env_source(spec));
+    }
+    for spec in &args.secret_file {
+        let (label, path) = split_label_os(spec);
+        sources.push(KeySource::SecretFile {
+            label: label.map(str::to_owned),
+            path: path.to_path_buf(),
+        });
+    }
+    if args.secret_stdin {
+        sources.push(KeySource::SecretStdin);
+    }
+    for value in &args.secret {
+        sources.push(KeySource::SecretArg(Secret::new(value.as_bytes().to_vec())));
+    }
+    for spec in &args.key {
+        let (label, path) = split_label_os(spec);
+        sources.push(KeySource::KeyFile {
+            label: label.map(str::to_owned),
+            path: path.to_path_buf(),
+        });
+    }
+    for spec in &args.jwks {
+        let (label, url) = split_label(spec.as_str(), |s| s.contains("://"));
+        sources.push(KeySource::Jwks {
+            label: label.map(str::to_owned),
+            url: url.to_owned(),
+        });
+    }
+    KeySpec {
+        default_secret: sources.is_empty(),
+        sources,
+        encoding: args.secret_encoding.into(),
+        alg: args.alg,
+    }
+}
+
+fn env_source(spec: &str) -> KeySource {
+    let (label, name) = split_label(spec, |_| false);
+    KeySource::SecretEnv {
+        label: label.map(str::to_owned),
+        name: name.to_owned(),
+    }
+}
+
+/// Load every key the options name (see [`spec`] and [`load_spec`]).
 pub fn load(
     args: &KeyArgs,
     ctx: &Context,
     stdin: Stdin<'_>,
     fetch: &dyn Fetch,
 ) -> Result<KeyRing, Failure> {
+    load_spec(&spec(args), ctx, stdin, fetch)
+}
+
+/// Load every key of `spec`. With no source and `default_secret`: `JWT_SECRET` if set (and
+/// say so), else a no-echo prompt when a terminal is attached, else no keys.
+pub fn load_spec(
+    spec: &KeySpec,
+    ctx: &Context,
+    stdin: Stdin<'_>,
+    fetch: &dyn Fetch,
+) -> Result<KeyRing, Failure> {
     let mut ring = KeyRing::default();
-    for spec in &args.secret_env {
-        push_env_secret(&mut ring, spec, args.secret_encoding, ctx)?;
-    }
-    for spec in &args.secret_file {
-        let (label, path) = split_label_os(spec);
-        let (bytes, modified) = read_file(path)?;
-        let name = path.to_string_lossy();
-        let origin = origin(
-            label.unwrap_or(&format!("file:{name}")),
-            format!("file {name}"),
-            modified,
-        );
-        push_secret(&mut ring, origin, bytes, args.secret_encoding)?;
-    }
-    if args.secret_stdin {
-        if stdin.carries_tokens {
-            return Err(
-                Failure::usage("--secret-stdin needs the token as an argument")
-                    .hint("stdin can carry the tokens or the secret, not both; try --secret-file"),
-            );
+    let encoding = spec.encoding;
+    for source in &spec.sources {
+        match source {
+            KeySource::SecretEnv { label, name } => {
+                push_env_secret(&mut ring, label.as_deref(), name, encoding, ctx)?;
+            }
+            KeySource::SecretFile { label, path } => {
+                let (bytes, modified) = read_file(path)?;
+                let origin = file_origin(label.as_deref(), path, modified);
+                push_secret(&mut ring, origin, bytes, encoding)?;
+            }
+            KeySource::SecretStdin => {
+                if stdin.carries_tokens {
+                    return Err(
+                        Failure::usage("--secret-stdin needs the token as an argument").hint(
+                            "stdin can carry the tokens or the secret, not both; try \
+                             --secret-file",
+                        ),
+                    );
+                }
+                let bytes = read_bounded(&mut *stdin.reader)
+                    .map_err(|e| Failure::key(format!("cannot read the secret from stdin: {e}")))?;
+                push_secret(
+                    &mut ring,
+                    origin("stdin", "stdin".into(), None),
+                    bytes,
+                    encoding,
+                )?;
+            }
+            KeySource::SecretArg(value) => {
+                ring.notices.push(
+                    "--secret puts the secret in shell history and in `ps` output; prefer \
+                     --secret-env or --secret-file"
+                        .into(),
+                );
+                push_secret(
+                    &mut ring,
+                    origin("argv", "--secret".into(), None),
+                    value.expose().to_vec(),
+                    encoding,
+                )?;
+            }
+            KeySource::KeyFile { label, path } => {
+                let (bytes, modified) = read_file(path)?;
+                let origin = key_file_origin(label.as_deref(), path, modified);
+                let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
+                note_jwks_kids(&mut ring, &bytes, &keys);
+                ring.keys.extend(keys);
+            }
+            KeySource::KeyOrSecretFile { label, path } => {
+                let (bytes, modified) = read_file(path)?;
+                if looks_like_key_file(&bytes) {
+                    let origin = key_file_origin(label.as_deref(), path, modified);
+                    let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
+                    ring.keys.extend(keys);
+                } else {
+                    let origin = file_origin(label.as_deref(), path, modified);
+                    push_secret(&mut ring, origin, bytes, encoding)?;
+                }
+            }
+            KeySource::Jwks { label, url } => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(Failure::usage(format!(
+                        "--jwks needs an http:// or https:// URL, got {url:?}"
+                    )));
+                }
+                let body = fetch
+                    .get(url)
+                    .map_err(|e| Failure::new(crate::exit::Exit::Io, e))?;
+                let origin = origin(
+                    label.as_deref().unwrap_or("jwks"),
+                    format!("JWKS {url}"),
+                    None,
+                );
+                let keys = parse::key_file(origin, &body).map_err(Failure::key)?;
+                note_jwks_kids(&mut ring, &body, &keys);
+                ring.keys.extend(keys);
+            }
         }
-        let bytes = read_bounded(stdin.reader)
-            .map_err(|e| Failure::key(format!("cannot read the secret from stdin: {e}")))?;
-        push_secret(
-            &mut ring,
-            origin("stdin", "stdin".into(), None),
-            bytes,
-            args.secret_encoding,
-        )?;
     }
-    for value in &args.secret {
-        ring.notices.push(
-            "--secret puts the secret in shell history and in `ps` output; prefer --secret-env \
-             or --secret-file"
-                .into(),
-        );
-        push_secret(
-            &mut ring,
-            origin("argv", "--secret".into(), None),
-            value.as_bytes().to_vec(),
-            args.secret_encoding,
-        )?;
+    if ring.is_empty() && spec.default_secret {
+        default_secret(&mut ring, encoding, ctx, stdin.carries_tokens)?;
     }
-    for spec in &args.key {
-        let (label, path) = split_label_os(spec);
-        let (bytes, modified) = read_file(path)?;
-        let name = path.to_string_lossy();
-        let origin = origin(
-            label.unwrap_or(&format!("key:{name}")),
-            format!("key file {name}"),
-            modified,
-        );
-        let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
-        note_jwks_kids(&mut ring, &bytes, &keys);
-        ring.keys.extend(keys);
-    }
-    for spec in &args.jwks {
-        let (label, url) = split_label(spec.as_str(), |s| s.contains("://"));
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Failure::usage(format!(
-                "--jwks needs an http:// or https:// URL, got {url:?}"
-            )));
-        }
-        let body = fetch
-            .get(url)
-            .map_err(|e| Failure::new(crate::exit::Exit::Io, e))?;
-        let origin = origin(label.unwrap_or("jwks"), format!("JWKS {url}"), None);
-        let keys = parse::key_file(origin, &body).map_err(Failure::key)?;
-        note_jwks_kids(&mut ring, &body, &keys);
-        ring.keys.extend(keys);
-    }
-    if ring.is_empty() && !args.any_given() {
-        default_secret(&mut ring, args, ctx, stdin.carries_tokens)?;
-    }
-    if let Some(alg) = args.alg {
+    if let Some(alg) = spec.alg {
         for key in &mut ring.keys {
             key.pin(alg).map_err(Failure::key)?;
         }
@@ -142,35 +213,55 @@ pub fn load(
 pub fn checking_keys(
     files: &[OsString],
     env: &[String],
-    encoding: SecretEncoding,
+    encoding: impl Into<SecretEncoding>,
     ctx: &Context,
 ) -> Result<KeyRing, Failure> {
-    let mut ring = KeyRing::default();
-    for spec in env {
-        push_env_secret(&mut ring, spec, encoding, ctx)?;
-    }
+    let mut sources: Vec<KeySource> = env.iter().map(|spec| env_source(spec)).collect();
     for spec in files {
         let (label, path) = split_label_os(spec);
-        let (bytes, modified) = read_file(path)?;
-        let name = path.to_string_lossy();
-        if looks_like_key_file(&bytes) {
-            let origin = origin(
-                label.unwrap_or(&format!("key:{name}")),
-                format!("key file {name}"),
-                modified,
-            );
-            let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
-            ring.keys.extend(keys);
-        } else {
-            let origin = origin(
-                label.unwrap_or(&format!("file:{name}")),
-                format!("file {name}"),
-                modified,
-            );
-            push_secret(&mut ring, origin, bytes, encoding)?;
-        }
+        sources.push(KeySource::KeyOrSecretFile {
+            label: label.map(str::to_owned),
+            path: path.to_path_buf(),
+        });
     }
-    Ok(ring)
+    let spec = KeySpec {
+        sources,
+        encoding: encoding.into(),
+        alg: None,
+        default_secret: false,
+    };
+    let stdin = Stdin {
+        reader: &mut std::io::empty(),
+        carries_tokens: false,
+    };
+    load_spec(&spec, ctx, stdin, &NoFetch)
+}
+
+/// Never fetches: the sources of [`checking_keys`] have no URL.
+struct NoFetch;
+
+impl Fetch for NoFetch {
+    fn get(&self, url: &str) -> Result<Vec<u8>, String> {
+        Err(format!("cannot fetch {url} here"))
+    }
+}
+
+fn file_origin(label: Option<&str>, path: &Path, modified: Option<i64>) -> Origin {
+    let name = path.to_string_lossy();
+    origin(
+        label.unwrap_or(&format!("file:{name}")),
+        format!("file {name}"),
+        modified,
+    )
+}
+
+fn key_file_origin(label: Option<&str>, path: &Path, modified: Option<i64>) -> Origin {
+    let name = path.to_string_lossy();
+    origin(
+        label.unwrap_or(&format!("key:{name}")),
+        format!("key file {name}"),
+        modified,
+    )
 }
 
 /// Whether a file's content is meant as a key file rather than a raw secret: PEM armour, a
@@ -186,14 +277,14 @@ fn looks_like_key_file(bytes: &[u8]) -> bool {
                 .any(|b| !(b.is_ascii_graphic() || b.is_ascii_whitespace())))
 }
 
-/// An HMAC secret from the environment variable named by `[LABEL=]NAME`.
+/// An HMAC secret from the environment variable `name`.
 fn push_env_secret(
     ring: &mut KeyRing,
-    spec: &str,
+    label: Option<&str>,
+    name: &str,
     encoding: SecretEncoding,
     ctx: &Context,
 ) -> Result<(), Failure> {
-    let (label, name) = split_label(spec, |_| false);
     let value = ctx
         .var(name)
         .ok_or_else(|| Failure::key(format!("environment variable {name} is not set")))?;
@@ -207,7 +298,7 @@ fn push_env_secret(
 
 fn default_secret(
     ring: &mut KeyRing,
-    args: &KeyArgs,
+    encoding: SecretEncoding,
     ctx: &Context,
     tokens_on_stdin: bool,
 ) -> Result<(), Failure> {
@@ -215,12 +306,7 @@ fn default_secret(
         ring.notices
             .push("no key option given: using the secret in $JWT_SECRET".into());
         let origin = origin("env:JWT_SECRET", "env JWT_SECRET".into(), None);
-        return push_secret(
-            ring,
-            origin,
-            value.as_encoded_bytes().to_vec(),
-            args.secret_encoding,
-        );
+        return push_secret(ring, origin, value.as_encoded_bytes().to_vec(), encoding);
     }
     if ctx.stderr_tty && ctx.stdin_tty && !tokens_on_stdin {
         let typed = dialoguer::Password::new()
@@ -232,7 +318,7 @@ fn default_secret(
             ring,
             origin("prompt", "prompt".into(), None),
             typed.into_bytes(),
-            args.secret_encoding,
+            encoding,
         );
     }
     Ok(())
@@ -250,40 +336,6 @@ fn push_secret(
     let key = parse::hmac_key(origin, bytes).map_err(Failure::key)?;
     ring.keys.push(key);
     Ok(())
-}
-
-/// Apply `--secret-encoding` to the bytes as given.
-pub fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, String> {
-    let text = raw.trim_ascii();
-    let decoded = match encoding {
-        SecretEncoding::Raw => return Ok(Secret::new(raw.to_vec())),
-        SecretEncoding::Base64 => base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(|e| format!("not valid base64: {e}")),
-        SecretEncoding::Base64url => base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(
-                text.strip_suffix(b"=")
-                    .unwrap_or(text)
-                    .strip_suffix(b"=")
-                    .unwrap_or(text),
-            )
-            .map_err(|e| format!("not valid base64url: {e}")),
-        SecretEncoding::Hex => decode_hex(text).ok_or_else(|| "not valid hex".to_string()),
-    }?;
-    Ok(Secret::new(decoded))
-}
-
-/// Decode hex (either case); `None` unless every character is a hex digit and the length even.
-pub fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    text.chunks(2)
-        .map(|pair| {
-            let digit = |c: u8| (c as char).to_digit(16);
-            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
-        })
-        .collect()
 }
 
 fn note_jwks_kids(ring: &mut KeyRing, bytes: &[u8], keys: &[Key]) {
@@ -397,46 +449,31 @@ mod tests {
             OsString::from(format!("previous={}", secret.display())),
             jwk.clone().into_os_string(),
         ];
-        let ring = checking_keys(&files, &["OLD".into()], SecretEncoding::Raw, &ctx).unwrap();
+        let ring = checking_keys(
+            &files,
+            &["OLD".into()],
+            crate::keys::SecretEncoding::Raw,
+            &ctx,
+        )
+        .unwrap();
         let labels: Vec<&str> = ring.keys.iter().map(|k| k.label.as_str()).collect();
         assert_eq!(labels[..2], ["env:OLD", "previous"]);
         assert_eq!(ring.keys[1].secret().unwrap().len(), 33, "byte for byte");
         assert_eq!(ring.keys[2].kid.as_deref(), Some("k1"));
-        assert!(checking_keys(&[], &["NOPE".into()], SecretEncoding::Raw, &ctx).is_err());
+        assert!(
+            checking_keys(
+                &[],
+                &["NOPE".into()],
+                crate::keys::SecretEncoding::Raw,
+                &ctx
+            )
+            .is_err()
+        );
 
         assert!(looks_like_key_file(b"-----BEGIN PUBLIC KEY-----\n"));
         assert!(looks_like_key_file(b" {\"kty\":\"oct\"}\n"));
         assert!(looks_like_key_file(b"\x30\x82\x01\x22"));
         assert!(!looks_like_key_file(b"0a1b2c3d4e5f"));
         assert!(!looks_like_key_file(b"correct horse battery staple"));
-    }
-
-    #[test]
-    fn encodings() {
-        assert_eq!(
-            decode_secret(b"abc\n", SecretEncoding::Raw)
-                .unwrap()
-                .expose(),
-            b"abc\n"
-        );
-        assert_eq!(
-            decode_secret(b"YWJj\n", SecretEncoding::Base64)
-                .unwrap()
-                .expose(),
-            b"abc"
-        );
-        assert_eq!(
-            decode_secret(b"_-8", SecretEncoding::Base64url)
-                .unwrap()
-                .expose(),
-            b"\xff\xef"
-        );
-        assert_eq!(
-            decode_secret(b"6162FF", SecretEncoding::Hex)
-                .unwrap()
-                .expose(),
-            b"ab\xff"
-        );
-        assert!(decode_secret(b"6g", SecretEncoding::Hex).is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! already uses, so the binary carries one), Mozilla's roots (webpki-roots), bounded time and
 //! bounded size. Proxies follow the usual `HTTPS_PROXY`/`NO_PROXY` variables (ureq reads them).
 
-use super::load::Fetch;
+use super::Fetch;
 use std::sync::Arc;
 use std::time::Duration;
 
