@@ -58,9 +58,7 @@ impl TokenJob for Verify<'_> {
             Render::Json(json) => json.write(line, &report, self.policy.at, out),
             Render::Human(human) => human.write(&report, out),
         }
-        let exit = report.verdict.exit();
-        report.discard();
-        exit
+        report.verdict.exit()
     }
 
     fn malformed(&self, line: u64, error: &Malformed, output: &Output, out: &mut Vec<u8>) {
@@ -100,20 +98,25 @@ pub fn run(
     let at = args.at.unwrap_or(ctx.now);
     let job = Verify {
         ring: &ring,
-        policy: Policy {
-            iss: args.iss.clone(),
-            aud: args.aud.clone(),
-            require: args.require.clone(),
-            typ: args.typ.clone(),
-            leeway: args.leeway,
-            at,
-        },
+        policy: policy(args, at),
         facts: Facts {
             jwks_kids: keys.jwks_kids.as_deref(),
         },
         render: Render::new(&output, &ring, at),
     };
     super::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
+}
+
+/// What the operator asks of every token, judged at `at`.
+fn policy(args: &VerifyArgs, at: i64) -> Policy {
+    Policy {
+        iss: args.iss.clone(),
+        aud: args.aud.clone(),
+        require: args.require.clone(),
+        typ: args.typ.clone(),
+        leeway: args.leeway,
+        at,
+    }
 }
 
 fn no_key() -> Failure {
