@@ -146,8 +146,9 @@ pub fn run(
     for notice in ring.notices.iter().chain(&checking.notices) {
         super::note(err, &output.err_style, notice);
     }
-    if let (Some(secret), Some(len)) = (key.secret(), keys::hmac_output_len(alg))
-        && let Some(why) = keys::parse::weakness(secret.expose(), len)
+    if let Some(secret) = key.secret()
+        && let Some(why) =
+            crate::render::fingerprint::weakness(&keys::Strength::of(secret.expose(), &[alg]))
     {
         warn(
             err,

@@ -134,7 +134,11 @@ fn tell(keys: &KeyRing, output: &Output, err: &mut dyn Write) {
         super::note(err, style, notice);
     }
     for key in &keys.keys {
-        if let Some(why) = key.weakness() {
+        if let Some(why) = key
+            .strength()
+            .filter(|s| s.is_weak_for_all())
+            .and_then(|s| render::fingerprint::weakness(&s))
+        {
             super::warn(
                 err,
                 style,

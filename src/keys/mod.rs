@@ -5,18 +5,20 @@
 //! them from the outside world (env, files, stdin, prompt, URL) is the command layer's job.
 //! The algorithm is always pinned by the key (or `--alg`), never by a token header.
 
+pub mod digest;
 pub mod encoding;
-pub mod fingerprint;
 pub mod hmac;
 pub mod parse;
 pub mod secret;
 pub mod signature;
 pub mod spec;
+pub mod strength;
 
 pub use encoding::{SecretEncoding, decode_hex, decode_secret};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 pub use secret::Secret;
 pub use spec::{KeySource, KeySpec};
+pub use strength::Strength;
 
 /// The kind of key, which decides the algorithms it can ever be used with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +116,7 @@ pub struct Key {
 impl Key {
     /// The first 8 hex digits of the fingerprint, for humans.
     pub fn short_fingerprint(&self) -> &str {
-        fingerprint::short(&self.fingerprint)
+        digest::short(&self.fingerprint)
     }
 
     /// Pin the key to one algorithm (`--alg`), if it fits the key's family.
@@ -130,15 +132,9 @@ impl Key {
         Ok(())
     }
 
-    /// Why this HMAC secret is weak for the algorithms it may be used with, if it is.
-    pub fn weakness(&self) -> Option<String> {
-        let secret = self.secret()?;
-        let hash_len = self
-            .algorithms
-            .iter()
-            .filter_map(|&alg| hmac_output_len(alg))
-            .min()?;
-        parse::weakness(secret.expose(), hash_len)
+    /// How strong this HMAC secret is for the algorithms it may be used with.
+    pub fn strength(&self) -> Option<Strength> {
+        Some(Strength::of(self.secret()?.expose(), &self.algorithms))
     }
 
     /// The HMAC secret, if this is a shared-secret key.

@@ -1,7 +1,7 @@
 //! The one place a finding is put into words (see `crate::finding`).
 
 use crate::finding::{ClaimValue, Finding, KeyName, SecretFix};
-use crate::keys::fingerprint::short;
+use crate::keys::digest::short;
 use crate::time::{rfc3339, span};
 
 /// The plain-language sentence for a finding. May quote token text: escape before printing.

@@ -22,9 +22,9 @@
 
 use super::sanitize::{escape, to_json_line};
 use super::style::{Role, Style};
-use crate::fingerprint::{Digests, Expected, KeyReport, Notation, Report, Strength, join_and};
-use crate::keys::Family;
-use crate::keys::fingerprint::short;
+use crate::fingerprint::{Digests, Ending, Expected, KeyReport, Notation, Report, Trailing};
+use crate::keys::digest::short;
+use crate::keys::{Family, Strength, hmac_output_len};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -103,7 +103,7 @@ pub fn json(report: &Report, out: &mut Vec<u8>) {
             bytes: key.strength.as_ref().map(|s| s.bytes),
             weak: key.strength.as_ref().and_then(|s| {
                 Some(WeakJson {
-                    reason: s.reason()?,
+                    reason: weakness(s)?,
                     placeholder: s.placeholder,
                     too_short_for: s.too_short_for.iter().map(|a| format!("{a:?}")).collect(),
                 })
@@ -192,7 +192,7 @@ fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> Str
                 "{} the secret ends with {}, which is part of it and of its fingerprint; a \
                  service that strips it signs with a different key",
                 style.paint(Role::Warn, "warning:"),
-                trailing.describe()
+                describe(*trailing)
             ),
         );
         if let Some(without) = key
@@ -227,7 +227,7 @@ fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> Str
                 "{}: WITHOUT {} at its end the secret has the expected fingerprint: one side \
                  keeps it, the other strips it",
                 style.paint(Role::Bad, "MISMATCH"),
-                trailing.describe()
+                describe(trailing)
             )
         } else {
             format!(
@@ -255,7 +255,7 @@ fn strength_text(strength: &Strength, style: &Style) -> String {
     let names = |algs: &[jsonwebtoken::Algorithm]| {
         join_and(&algs.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>())
     };
-    match strength.reason() {
+    match weakness(strength) {
         None => format!(
             "{} for {}",
             style.paint(Role::Good, "ok"),
@@ -267,5 +267,68 @@ fn strength_text(strength: &Strength, style: &Style) -> String {
             names(&strength.long_enough_for)
         ),
         Some(reason) => format!("{} {reason}", style.paint(Role::Bad, "weak:")),
+    }
+}
+
+/// Why a secret is weak, in plain words (never quoting the secret), if it is.
+pub(crate) fn weakness(strength: &Strength) -> Option<String> {
+    let mut parts = Vec::new();
+    if strength.placeholder {
+        parts.push("it is a well-known placeholder secret that anyone can guess".to_owned());
+    }
+    if !strength.too_short_for.is_empty() {
+        let hashes: Vec<String> = strength
+            .too_short_for
+            .iter()
+            .map(|a| format!("{a:?} ({} bytes)", hmac_output_len(*a).unwrap_or(0)))
+            .collect();
+        parts.push(format!(
+            "{} bytes is shorter than the hash output of {} (RFC 7518 §3.2)",
+            strength.bytes,
+            join_and(&hashes)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "a newline (LF)", "a Windows line ending (CRLF)", "3 bytes of whitespace".
+fn describe(trailing: Trailing) -> String {
+    match trailing.ending {
+        Ending::Lf => "a newline (LF)".into(),
+        Ending::Crlf => "a Windows line ending (CRLF)".into(),
+        Ending::Whitespace => format!("{} bytes of whitespace", trailing.bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::Algorithm;
+
+    #[test]
+    fn weak_secrets_in_words() {
+        let placeholder = Strength::of(b"changeme", Family::Hmac.algorithms());
+        let reason = weakness(&placeholder).unwrap();
+        assert!(reason.contains("placeholder"), "{reason}");
+        assert!(
+            !reason.contains("changeme"),
+            "never quotes the secret: {reason}"
+        );
+        let short = Strength::of(&[7; 20], Family::Hmac.algorithms());
+        assert_eq!(
+            weakness(&short).unwrap(),
+            "20 bytes is shorter than the hash output of HS256 (32 bytes), HS384 (48 bytes) \
+             and HS512 (64 bytes) (RFC 7518 §3.2)"
+        );
+        assert_eq!(weakness(&Strength::of(&[7; 32], &[Algorithm::HS256])), None);
     }
 }

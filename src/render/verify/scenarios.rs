@@ -294,8 +294,8 @@ fn a_ring_says_which_key_signed_and_that_the_key_changed() {
     assert_eq!(seen.verdict, Verdict::Valid);
     assert_eq!(seen.matched.as_deref(), Some("previous"));
     assert_eq!(seen.codes, ["key_rotated"]);
-    let current = crate::keys::fingerprint::short(&keys[0].fingerprint).to_string();
-    let previous = crate::keys::fingerprint::short(&keys[1].fingerprint).to_string();
+    let current = crate::keys::digest::short(&keys[0].fingerprint).to_string();
+    let previous = crate::keys::digest::short(&keys[1].fingerprint).to_string();
     assert_eq!(
         seen.messages,
         format!(

@@ -1,4 +1,4 @@
-//! Fingerprints: `sha256:<64 hex>` of the secret bytes (HMAC) or of the RFC 7638 thumbprint
+//! Digests behind fingerprints: `sha256:<64 hex>` of the secret bytes (HMAC) or of the RFC 7638 thumbprint
 //! input (asymmetric keys; its base64url form is the JWK thumbprint).
 
 use sha2::{Digest, Sha256};
