@@ -351,7 +351,7 @@ fn verify_long_help() -> String {
     format!("{VERIFY_EXAMPLES}\n\n{}", exit_help())
 }
 
-fn parse_leeway(text: &str) -> Result<crate::verify::Leeway, String> {
+fn parse_leeway(text: &str) -> Result<crate::verify::Leeway, crate::verify::PolicyError> {
     crate::verify::Leeway::parse(text)
 }
 
@@ -392,7 +392,7 @@ pub struct FingerprintArgs {
 }
 
 fn parse_alg(text: &str) -> Result<jsonwebtoken::Algorithm, String> {
-    crate::keys::parse_algorithm(text)
+    crate::keys::parse_algorithm(text).map_err(crate::keys::KeyError::into_message)
 }
 
 fn parse_at(text: &str) -> Result<i64, String> {

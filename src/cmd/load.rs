@@ -160,7 +160,7 @@ pub fn load_spec(
             KeySource::KeyFile { label, path } => {
                 let (bytes, modified) = read_file(path)?;
                 let origin = key_file_origin(label.as_deref(), path, modified);
-                let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
+                let keys = parse::key_file(origin, &bytes)?;
                 note_jwks_kids(&mut ring, &bytes, &keys);
                 ring.keys.extend(keys);
             }
@@ -168,7 +168,7 @@ pub fn load_spec(
                 let (bytes, modified) = read_file(path)?;
                 if looks_like_key_file(&bytes) {
                     let origin = key_file_origin(label.as_deref(), path, modified);
-                    let keys = parse::key_file(origin, &bytes).map_err(Failure::key)?;
+                    let keys = parse::key_file(origin, &bytes)?;
                     ring.keys.extend(keys);
                 } else {
                     let origin = file_origin(label.as_deref(), path, modified);
@@ -189,7 +189,7 @@ pub fn load_spec(
                     format!("JWKS {url}"),
                     None,
                 );
-                let keys = parse::key_file(origin, &body).map_err(Failure::key)?;
+                let keys = parse::key_file(origin, &body)?;
                 note_jwks_kids(&mut ring, &body, &keys);
                 ring.keys.extend(keys);
             }
@@ -200,7 +200,7 @@ pub fn load_spec(
     }
     if let Some(alg) = spec.alg {
         for key in &mut ring.keys {
-            key.pin(alg).map_err(Failure::key)?;
+            key.pin(alg)?;
         }
     }
     Ok(ring)
@@ -333,7 +333,7 @@ fn push_secret(
     let raw = Secret::new(raw);
     let bytes = decode_secret(raw.expose(), encoding)
         .map_err(|e| Failure::key(format!("{}: {e}", origin.origin)))?;
-    let key = parse::hmac_key(origin, bytes).map_err(Failure::key)?;
+    let key = parse::hmac_key(origin, bytes)?;
     ring.keys.push(key);
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! How secret bytes are written down (`--secret-encoding`), and decoding them. Pure.
 
-use super::Secret;
+use super::{KeyError, Secret};
 use base64::Engine;
 
 /// How HMAC secrets given on the command line, in env vars or files are encoded.
@@ -18,7 +18,7 @@ pub enum SecretEncoding {
 }
 
 /// Apply the encoding to the bytes as given.
-pub fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, String> {
+pub fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, KeyError> {
     let text = raw.trim_ascii();
     let decoded = match encoding {
         SecretEncoding::Raw => return Ok(Secret::new(raw.to_vec())),
@@ -34,7 +34,8 @@ pub fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, Str
             )
             .map_err(|e| format!("not valid base64url: {e}")),
         SecretEncoding::Hex => decode_hex(text).ok_or_else(|| "not valid hex".to_string()),
-    }?;
+    }
+    .map_err(KeyError::new)?;
     Ok(Secret::new(decoded))
 }
 

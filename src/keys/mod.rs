@@ -7,6 +7,7 @@
 
 pub mod digest;
 pub mod encoding;
+mod error;
 pub mod hmac;
 pub mod parse;
 pub mod secret;
@@ -15,6 +16,7 @@ pub mod spec;
 pub mod strength;
 
 pub use encoding::{SecretEncoding, decode_hex, decode_secret};
+pub use error::KeyError;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 pub use secret::Secret;
 pub use spec::{KeySource, KeySpec};
@@ -120,13 +122,13 @@ impl Key {
     }
 
     /// Pin the key to one algorithm (`--alg`), if it fits the key's family.
-    pub fn pin(&mut self, alg: Algorithm) -> Result<(), String> {
+    pub fn pin(&mut self, alg: Algorithm) -> Result<(), KeyError> {
         if !self.family.algorithms().contains(&alg) {
-            return Err(format!(
+            return Err(KeyError::new(format!(
                 "--alg {alg:?} does not fit key `{}` ({})",
                 self.label,
                 self.family.name()
-            ));
+            )));
         }
         self.algorithms = vec![alg];
         Ok(())
@@ -147,18 +149,20 @@ impl Key {
 }
 
 /// Parse an algorithm name as jwtctl accepts it on the command line.
-pub fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
+pub fn parse_algorithm(name: &str) -> Result<Algorithm, KeyError> {
     if name.eq_ignore_ascii_case("none") {
-        return Err("`none` is never accepted".into());
+        return Err(KeyError::new("`none` is never accepted"));
     }
     if name == "ES512" {
-        return Err("ES512 is not supported (jsonwebtoken 11 has no P-521)".into());
+        return Err(KeyError::new(
+            "ES512 is not supported (jsonwebtoken 11 has no P-521)",
+        ));
     }
     name.parse::<Algorithm>().map_err(|_| {
-        format!(
+        KeyError::new(format!(
             "unknown algorithm {name:?}: use HS256, HS384, HS512, RS256, RS384, RS512, PS256, \
              PS384, PS512, ES256, ES384 or EdDSA"
-        )
+        ))
     })
 }
 

@@ -2,7 +2,7 @@
 //! key-confusion and weak-secret checks.
 
 use super::digest;
-use super::{Family, Key, Material, Secret, parse_algorithm};
+use super::{Family, Key, KeyError, Material, Secret, parse_algorithm};
 use crate::token::json;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
@@ -120,11 +120,12 @@ pub(crate) fn test_hmac(label: &str, secret: &[u8]) -> Key {
 }
 
 /// An HMAC key from secret bytes.
-pub fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, String> {
+pub fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, KeyError> {
     if secret.is_empty() {
-        return Err(format!("secret `{}` is empty", origin.label));
+        return Err(KeyError::new(format!("secret `{}` is empty", origin.label)));
     }
-    check_confusion(secret.expose()).map_err(|e| format!("{}: {e}", origin.label))?;
+    check_confusion(secret.expose())
+        .map_err(|e| KeyError::new(format!("{}: {e}", origin.label)))?;
     Ok(Key {
         fingerprint: digest::sha256(secret.expose()),
         label: origin.label,
@@ -139,7 +140,11 @@ pub fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, String> {
 }
 
 /// Keys from the content of a key file: PEM, DER, JWK or JWKS, detected by content.
-pub fn key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
+pub fn key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
+    read_key_file(origin, bytes).map_err(KeyError::new)
+}
+
+fn read_key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
     let text = bytes.trim_ascii_start();
     if text.starts_with(b"-----BEGIN") {
         pem_key(&origin, bytes).map(|k| vec![k])
@@ -169,7 +174,7 @@ pub fn is_jwks(bytes: &[u8]) -> bool {
 
 /// Keys of a JWKS document. Refuses sets that mix symmetric and asymmetric keys, repeat a
 /// `kid`, or contain encryption keys.
-pub fn jwks(origin: &Origin, set: &Map<String, Value>) -> Result<Vec<Key>, String> {
+fn jwks(origin: &Origin, set: &Map<String, Value>) -> Result<Vec<Key>, String> {
     let Some(Value::Array(entries)) = set.get("keys") else {
         return Err(format!("{}: JWKS `keys` is not an array", origin.origin));
     };
@@ -215,7 +220,7 @@ pub fn jwks(origin: &Origin, set: &Map<String, Value>) -> Result<Vec<Key>, Strin
 }
 
 /// One JWK.
-pub fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
+fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
     let ctx = |msg: String| format!("{}: {msg}", origin.origin);
     if map.get("use").and_then(Value::as_str) == Some("enc") {
         return Err(ctx(
@@ -235,7 +240,8 @@ pub fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String>
             let k = member("k")?;
             let bytes = crate::token::b64::decode(k.as_bytes())
                 .map_err(|e| ctx(format!("JWK `k`: {e}")))?;
-            let mut key = hmac_key(origin.clone(), Secret::new(bytes))?;
+            let mut key =
+                hmac_key(origin.clone(), Secret::new(bytes)).map_err(KeyError::into_message)?;
             key.kid = kid;
             if let Some(alg) = pinned {
                 pin_alg(&mut key, alg).map_err(ctx)?;
@@ -297,7 +303,7 @@ fn pin_alg(key: &mut Key, alg: &str) -> Result<(), String> {
         return Ok(());
     }
     let alg = parse_algorithm(alg).map_err(|e| format!("JWK `alg`: {e}"))?;
-    key.pin(alg)
+    key.pin(alg).map_err(KeyError::into_message)
 }
 
 fn asymmetric(
@@ -486,7 +492,7 @@ mod tests {
             b"ecdsa-sha2-nistp256 AAAA",
         ] {
             let err = hmac_key(origin("s"), Secret::new(secret.to_vec())).unwrap_err();
-            assert!(err.contains("key-confusion"), "{err}");
+            assert!(err.to_string().contains("key-confusion"), "{err}");
         }
         assert!(hmac_key(origin("s"), Secret::new(b"0123{\"kty\" later".to_vec())).is_ok());
     }
@@ -524,16 +530,19 @@ mod tests {
         assert!(
             key_file(origin("j"), set(&[oct, ed]).as_bytes())
                 .unwrap_err()
+                .to_string()
                 .contains("mixes")
         );
         assert!(
             key_file(origin("j"), set(&[ed, ed]).as_bytes())
                 .unwrap_err()
+                .to_string()
                 .contains("repeats kid")
         );
         assert!(
             key_file(origin("j"), set(&[ed_enc]).as_bytes())
                 .unwrap_err()
+                .to_string()
                 .contains("use: enc")
         );
         let keys = key_file(origin("j"), set(&[ed]).as_bytes()).unwrap();
@@ -549,6 +558,7 @@ mod tests {
         assert!(
             key_file(origin("j"), bad.as_bytes())
                 .unwrap_err()
+                .to_string()
                 .contains("does not fit")
         );
     }
@@ -558,6 +568,7 @@ mod tests {
         assert!(
             key_file(origin("x"), b"hello")
                 .unwrap_err()
+                .to_string()
                 .contains("not a key file")
         );
     }

@@ -28,21 +28,37 @@ pub const MAX_LEEWAY: i64 = 365 * 86_400;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Leeway(i64);
 
+/// The verify layer's one error type: a policy that cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// A leeway below zero or above [`MAX_LEEWAY`].
+    #[error("leeway must be between 0 and {MAX_LEEWAY} seconds (a year)")]
+    LeewayOutOfRange,
+    /// Not a duration (why, as the time layer says it).
+    #[error("{0}")]
+    NotADuration(String),
+}
+
+impl PolicyError {
+    /// The exit class of a run this error ends: a usage error.
+    pub const fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+}
+
 impl Leeway {
     /// A leeway of `seconds`, if within bounds.
-    pub fn new(seconds: i64) -> Result<Self, String> {
+    pub fn new(seconds: i64) -> Result<Self, PolicyError> {
         if (0..=MAX_LEEWAY).contains(&seconds) {
             Ok(Leeway(seconds))
         } else {
-            Err(format!(
-                "leeway must be between 0 and {MAX_LEEWAY} seconds (a year)"
-            ))
+            Err(PolicyError::LeewayOutOfRange)
         }
     }
 
     /// Parse `--leeway`: seconds, or a duration such as `90s`, `5m`, `1h`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        Leeway::new(crate::time::parse_duration(text)?)
+    pub fn parse(text: &str) -> Result<Self, PolicyError> {
+        Leeway::new(crate::time::parse_duration(text).map_err(PolicyError::NotADuration)?)
     }
 
     /// Seconds.
