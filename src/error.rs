@@ -3,6 +3,7 @@
 use crate::exit::Exit;
 use crate::keys::KeyError;
 use crate::token::Malformed;
+use crate::verify::PolicyError;
 use std::fmt;
 use std::io;
 
@@ -75,6 +76,9 @@ pub fn classify(error: &anyhow::Error) -> Exit {
     }
     if let Some(key) = error.downcast_ref::<KeyError>() {
         return key.exit();
+    }
+    if let Some(policy) = error.downcast_ref::<PolicyError>() {
+        return policy.exit();
     }
     if error.downcast_ref::<Malformed>().is_some() {
         return Exit::Malformed;

@@ -16,7 +16,7 @@ use subtle::{Choice, ConstantTimeEq};
 
 /// How an expected fingerprint was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notation {
+pub(crate) enum Notation {
     /// `sha256:` and 64 hex digits.
     Full,
     /// An RFC 7638 JWK thumbprint: 43 base64url characters (asymmetric keys only).
@@ -27,7 +27,7 @@ pub enum Notation {
 
 /// An expected fingerprint, parsed strictly.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expected {
+pub(crate) struct Expected {
     notation: Notation,
     /// Leading bytes of the SHA-256 digest: all 32, or 4 for the short form.
     digest: Vec<u8>,
@@ -42,7 +42,7 @@ impl Expected {
     /// Parse `--expect`: `sha256:` (any case) and exactly 64 hex digits (any case), or a
     /// 43-character base64url RFC 7638 thumbprint. Nothing else, not even surrounding
     /// whitespace. Errors never echo the value: a common slip is passing the secret itself.
-    pub fn parse(text: &str) -> Result<Self, Failure> {
+    pub(crate) fn parse(text: &str) -> Result<Self, Failure> {
         let chars = text.chars().count();
         if let Some(rest) = strip_prefix_ignore_case(text.as_bytes(), b"sha256:") {
             // The prefix is ASCII, so what follows it starts on a character boundary.
@@ -91,7 +91,7 @@ impl Expected {
     }
 
     /// Parse `--expect-short`: exactly 8 hex digits (any case).
-    pub fn parse_short(text: &str) -> Result<Self, Failure> {
+    pub(crate) fn parse_short(text: &str) -> Result<Self, Failure> {
         match decode_hex(text.as_bytes()) {
             Some(digest) if digest.len() == SHORT_LEN => Ok(Expected {
                 notation: Notation::Short,
@@ -115,12 +115,12 @@ impl Expected {
     }
 
     /// How it was written.
-    pub fn notation(&self) -> Notation {
+    pub(crate) fn notation(&self) -> Notation {
         self.notation
     }
 
     /// The expected value in jwtctl's own spelling (lower-case hex, or the thumbprint).
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         match self.notation {
             Notation::Full => hex_digest("sha256:", &self.digest),
             Notation::Short => hex_digest("", &self.digest),
@@ -155,7 +155,7 @@ fn is_hex(text: &str) -> bool {
 
 /// How a text secret ends, when it ends in whitespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     /// One `\n`.
     Lf,
     /// One `\r\n`.
@@ -166,7 +166,7 @@ pub enum Ending {
 
 impl Ending {
     /// Stable machine name.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Ending::Lf => "lf",
             Ending::Crlf => "crlf",
@@ -179,18 +179,18 @@ impl Ending {
 /// Windows. Most services read such a secret byte for byte, some strip it: the classic cause
 /// of "same secret, different signature".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Trailing {
+pub(crate) struct Trailing {
     /// What it ends with.
-    pub ending: Ending,
+    pub(crate) ending: Ending,
     /// How many bytes of trailing whitespace there are.
-    pub bytes: usize,
+    pub(crate) bytes: usize,
 }
 
 impl Trailing {
     /// The trailing whitespace of `secret` and the secret without it, when `secret` is text
     /// (UTF-8 without control characters before the trailing whitespace). Binary secrets
     /// (decoded from hex, base64 or a JWK) are left alone: a final 0x0a byte there is chance.
-    pub fn of(secret: &[u8]) -> Option<(Trailing, &[u8])> {
+    pub(crate) fn of(secret: &[u8]) -> Option<(Trailing, &[u8])> {
         let without = secret.trim_ascii_end();
         let stripped = &secret[without.len()..];
         let is_text = std::str::from_utf8(without)
@@ -215,62 +215,62 @@ impl Trailing {
 
 /// The digests of one key. Absent from a report when withheld.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Digests {
+pub(crate) struct Digests {
     /// `sha256:<64 hex>`.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// RFC 7638 thumbprint (asymmetric keys).
-    pub thumbprint: Option<String>,
+    pub(crate) thumbprint: Option<String>,
     /// `sha256:<64 hex>` of the secret without its trailing whitespace (see [`Trailing`]).
-    pub without_trailing: Option<String>,
+    pub(crate) without_trailing: Option<String>,
 }
 
 /// How one key compared with the expected fingerprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyMatch {
+pub(crate) struct KeyMatch {
     /// The key as used for signing has the expected fingerprint.
-    pub matched: bool,
+    pub(crate) matched: bool,
     /// The secret without its trailing whitespace has it (only for secrets that have some).
-    pub matched_without_trailing: Option<bool>,
+    pub(crate) matched_without_trailing: Option<bool>,
 }
 
 /// Everything `fingerprint` reports about one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyReport {
+pub(crate) struct KeyReport {
     /// The key's label.
-    pub label: String,
+    pub(crate) label: String,
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// Its family.
-    pub family: Family,
+    pub(crate) family: Family,
     /// Its `kid`, if any.
-    pub kid: Option<String>,
+    pub(crate) kid: Option<String>,
     /// A private key (fingerprinted by its public half).
-    pub private: bool,
+    pub(crate) private: bool,
     /// Why jwtctl cannot sign or verify with it, if it cannot.
-    pub unusable: Option<String>,
+    pub(crate) unusable: Option<String>,
     /// Length and strength (HMAC secrets).
-    pub strength: Option<Strength>,
+    pub(crate) strength: Option<Strength>,
     /// Trailing whitespace of a text secret.
-    pub trailing: Option<Trailing>,
+    pub(crate) trailing: Option<Trailing>,
     /// The digests; `None` when withheld (an expectation was given without `show_actual`).
-    pub digests: Option<Digests>,
+    pub(crate) digests: Option<Digests>,
     /// The comparison, when an expectation was given.
-    pub expect: Option<KeyMatch>,
+    pub(crate) expect: Option<KeyMatch>,
 }
 
 /// The whole run's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
+pub(crate) struct Report {
     /// One entry per selected key, in key ring order.
-    pub keys: Vec<KeyReport>,
+    pub(crate) keys: Vec<KeyReport>,
     /// The expectation, if one was given.
-    pub expected: Option<Expected>,
+    pub(crate) expected: Option<Expected>,
 }
 
 impl Report {
     /// `None` without an expectation; otherwise whether a key (the only one, or with
     /// `any`, one of them) has the expected fingerprint.
-    pub fn matched(&self) -> Option<bool> {
+    pub(crate) fn matched(&self) -> Option<bool> {
         self.expected.as_ref()?;
         Some(
             self.keys
@@ -282,15 +282,15 @@ impl Report {
 
 /// What to report on and compare.
 #[derive(Debug, Clone, Default)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     /// Only keys with this `kid`.
-    pub kid: Option<&'a str>,
+    pub(crate) kid: Option<&'a str>,
     /// Compare with this.
-    pub expected: Option<Expected>,
+    pub(crate) expected: Option<Expected>,
     /// With several keys, one match is enough (otherwise several keys are a usage error).
-    pub any: bool,
+    pub(crate) any: bool,
     /// Show the actual digests even though an expectation was given.
-    pub show_actual: bool,
+    pub(crate) show_actual: bool,
 }
 
 /// Fingerprint the keys of a ring and compare them with the expectation.
@@ -298,7 +298,7 @@ pub struct Options<'a> {
 /// With an expectation, exactly one key must be in scope (after `kid` selection) unless
 /// `any` is set: a health check that silently passes because *some* key of a ring matched
 /// would not notice that the key it cares about changed.
-pub fn report(keys: &[Key], options: Options<'_>) -> Result<Report, Failure> {
+pub(crate) fn report(keys: &[Key], options: Options<'_>) -> Result<Report, Failure> {
     if keys.is_empty() {
         return Err(Failure::key("no key or secret to fingerprint")
             .hint("name one: --secret-env NAME, --secret-file PATH, --secret-stdin or --key PATH")

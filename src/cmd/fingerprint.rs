@@ -13,7 +13,7 @@ use crate::render;
 use std::io::Write;
 
 /// Run `jwtctl fingerprint`.
-pub fn run(
+pub(crate) fn run(
     args: &FingerprintArgs,
     ctx: &Context,
     output: Output,

@@ -9,46 +9,46 @@ use crate::context::Context;
 use crate::error::Failure;
 use crate::keys::parse::{self, Origin};
 use crate::keys::{Key, KeySource, KeySpec, Secret, SecretEncoding, decode_secret};
-pub use fetch::HttpFetch;
+pub(crate) use fetch::HttpFetch;
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::Path;
 
 /// Keys for one run, and notices for stderr about how they were obtained.
 #[derive(Debug, Default)]
-pub struct KeyRing {
+pub(crate) struct KeyRing {
     /// The keys, in the order given.
-    pub keys: Vec<Key>,
+    pub(crate) keys: Vec<Key>,
     /// Things the operator should know (`using JWT_SECRET`, argv leaks).
-    pub notices: Vec<String>,
+    pub(crate) notices: Vec<String>,
     /// The `kid`s of every JWKS loaded (for "kid not in the JWKS" diagnosis).
-    pub jwks_kids: Option<Vec<String>>,
+    pub(crate) jwks_kids: Option<Vec<String>>,
 }
 
 impl KeyRing {
     /// Whether no key was given.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 }
 
 /// Fetches a JWKS document by URL. A trait so tests never touch the network.
-pub trait Fetch {
+pub(crate) trait Fetch {
     /// GET `url` and return the body.
     fn get(&self, url: &str) -> Result<Vec<u8>, String>;
 }
 
 /// Where stdin stands for this run.
-pub struct Stdin<'a> {
+pub(crate) struct Stdin<'a> {
     /// The process's stdin.
-    pub reader: &'a mut dyn Read,
+    pub(crate) reader: &'a mut dyn Read,
     /// Tokens are being read from stdin, so a secret cannot be.
-    pub carries_tokens: bool,
+    pub(crate) carries_tokens: bool,
 }
 
 /// The key options as a [`KeySpec`], sources in the order their keys join the ring. With no
 /// key option at all, the spec falls back to `$JWT_SECRET` or a prompt.
-pub fn spec(args: &KeyArgs) -> KeySpec {
+pub(crate) fn spec(args: &KeyArgs) -> KeySpec {
     let mut sources = Vec::new();
     for spec in &args.secret_env {
         sources.push(env_source(spec));
@@ -97,7 +97,7 @@ fn env_source(spec: &str) -> KeySource {
 }
 
 /// Load every key the options name (see [`spec`] and [`load_spec`]).
-pub fn load(
+pub(crate) fn load(
     args: &KeyArgs,
     ctx: &Context,
     stdin: Stdin<'_>,
@@ -108,7 +108,7 @@ pub fn load(
 
 /// Load every key of `spec`. With no source and `default_secret`: `JWT_SECRET` if set (and
 /// say so), else a no-echo prompt when a terminal is attached, else no keys.
-pub fn load_spec(
+pub(crate) fn load_spec(
     spec: &KeySpec,
     ctx: &Context,
     stdin: Stdin<'_>,
@@ -210,7 +210,7 @@ pub fn load_spec(
 /// `files` is a key file (PEM, DER, JWK or JWKS, detected by content) or, when it is none of
 /// those, an HMAC secret file taken byte for byte; each `[LABEL=]NAME` in `env` names an
 /// environment variable holding an HMAC secret. `encoding` applies to the secrets.
-pub fn checking_keys(
+pub(crate) fn checking_keys(
     files: &[OsString],
     env: &[String],
     encoding: impl Into<SecretEncoding>,
@@ -354,7 +354,7 @@ fn origin(label: &str, origin: String, modified: Option<i64>) -> Origin {
 }
 
 /// Largest key file or secret read (a JWKS of many RSA keys fits easily).
-pub const MAX_KEY_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_KEY_BYTES: u64 = 1024 * 1024;
 
 /// Read at most [`MAX_KEY_BYTES`]; more is an error, so `--key /dev/zero` or a mistaken
 /// multi-gigabyte file fails at once instead of eating memory.
@@ -392,7 +392,7 @@ fn is_label(s: &str) -> bool {
 
 /// `LABEL=VALUE` → (Some(LABEL), VALUE); anything else → (None, whole). `keep_whole` can veto
 /// a split (e.g. a URL whose query has `=`).
-pub fn split_label(spec: &str, keep_whole: impl Fn(&str) -> bool) -> (Option<&str>, &str) {
+pub(crate) fn split_label(spec: &str, keep_whole: impl Fn(&str) -> bool) -> (Option<&str>, &str) {
     match spec.split_once('=') {
         Some((label, value)) if is_label(label) && (!keep_whole(spec) || keep_whole(value)) => {
             (Some(label), value)
@@ -403,7 +403,7 @@ pub fn split_label(spec: &str, keep_whole: impl Fn(&str) -> bool) -> (Option<&st
 
 /// `LABEL=PATH` for paths: an existing file named exactly `spec` wins over a label split.
 /// (Only UTF-8 specs are split; a non-UTF-8 path is always taken whole.)
-pub fn split_label_os(spec: &OsString) -> (Option<&str>, &Path) {
+pub(crate) fn split_label_os(spec: &OsString) -> (Option<&str>, &Path) {
     let whole = Path::new(spec.as_os_str());
     if whole.exists() {
         return (None, whole);
@@ -458,7 +458,11 @@ mod tests {
         .unwrap();
         let labels: Vec<&str> = ring.keys.iter().map(|k| k.label.as_str()).collect();
         assert_eq!(labels[..2], ["env:OLD", "previous"]);
-        assert_eq!(ring.keys[1].secret().unwrap().len(), 33, "byte for byte");
+        assert_eq!(
+            ring.keys[1].secret().unwrap().expose().len(),
+            33,
+            "byte for byte"
+        );
         assert_eq!(ring.keys[2].kid.as_deref(), Some("k1"));
         assert!(
             checking_keys(

@@ -15,19 +15,19 @@ use crate::verify::{Facts, Policy, verify};
 use std::io::Write;
 
 /// The per-token work of `verify`: borrowed, prepared keys and the policy.
-pub struct Verify<'a> {
+pub(crate) struct Verify<'a> {
     /// Keys in ring order, prepared once.
-    pub ring: &'a [Prepared<'a>],
+    pub(crate) ring: &'a [Prepared<'a>],
     /// What the operator asks of every token.
-    pub policy: Policy,
+    pub(crate) policy: Policy,
     /// What is known about where the keys came from.
-    pub facts: Facts<'a>,
+    pub(crate) facts: Facts<'a>,
     /// How reports are shown, with what does not depend on the token rendered once.
-    pub render: Render<'a>,
+    pub(crate) render: Render<'a>,
 }
 
 /// How `verify` shows its reports, decided once per run.
-pub enum Render<'a> {
+pub(crate) enum Render<'a> {
     /// Nothing on stdout (`--quiet`).
     Quiet,
     /// JSON Lines.
@@ -38,7 +38,7 @@ pub enum Render<'a> {
 
 impl<'a> Render<'a> {
     /// The renderer `output` asks for, over the keys of the ring, judging times at `at`.
-    pub fn new(output: &Output, ring: &[Prepared<'a>], at: i64) -> Self {
+    pub(crate) fn new(output: &Output, ring: &[Prepared<'a>], at: i64) -> Self {
         let keys = ring.iter().map(|p| p.key);
         if output.quiet {
             Render::Quiet
@@ -69,7 +69,7 @@ impl TokenJob for Verify<'_> {
 }
 
 /// Run `jwtctl verify`.
-pub fn run(
+pub(crate) fn run(
     args: &VerifyArgs,
     ctx: &Context,
     output: Output,

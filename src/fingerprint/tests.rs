@@ -143,7 +143,8 @@ fn match_and_mismatch() {
     let good = format!("sha256:{}", hex_sha256(secret));
     let r = report(&keys, expect(&good)).unwrap();
     assert_eq!(r.matched(), Some(true));
-    assert!(!r.keys[0].strength.as_ref().unwrap().is_weak());
+    let strength = r.keys[0].strength.as_ref().unwrap();
+    assert!(strength.too_short_for.is_empty() && !strength.placeholder);
     let other = format!("sha256:{}", hex_sha256(b"another"));
     let r = report(&keys, expect(&other)).unwrap();
     assert_eq!(r.matched(), Some(false));

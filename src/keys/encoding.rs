@@ -5,7 +5,7 @@ use base64::Engine;
 
 /// How HMAC secrets given on the command line, in env vars or files are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SecretEncoding {
+pub(crate) enum SecretEncoding {
     /// The bytes exactly as given (a trailing newline in a file is part of the secret).
     #[default]
     Raw,
@@ -18,7 +18,7 @@ pub enum SecretEncoding {
 }
 
 /// Apply the encoding to the bytes as given.
-pub fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, KeyError> {
+pub(crate) fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, KeyError> {
     let text = raw.trim_ascii();
     let decoded = match encoding {
         SecretEncoding::Raw => return Ok(Secret::new(raw.to_vec())),
@@ -40,7 +40,7 @@ pub fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, Key
 }
 
 /// Decode hex (either case); `None` unless every character is a hex digit and the length even.
-pub fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }

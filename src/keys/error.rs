@@ -5,7 +5,7 @@ use crate::exit::Exit;
 /// Why a key or secret cannot be used, in words for the operator (never the secret itself).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct KeyError(String);
+pub(crate) struct KeyError(String);
 
 impl KeyError {
     /// An error saying `message`.
@@ -14,12 +14,12 @@ impl KeyError {
     }
 
     /// The exit class of a run this error ends: a key that cannot be used.
-    pub const fn exit(&self) -> Exit {
+    pub(crate) const fn exit(&self) -> Exit {
         Exit::KeyUnusable
     }
 
     /// The message, for a failure that carries it on.
-    pub fn into_message(self) -> String {
+    pub(crate) fn into_message(self) -> String {
         self.0
     }
 }

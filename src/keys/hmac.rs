@@ -76,7 +76,7 @@ fn same_tag(tag: &[u8], signature: &[u8]) -> bool {
 }
 
 /// One secret keyed for the three HMAC algorithms.
-pub struct HmacKeys {
+pub(crate) struct HmacKeys {
     s256: Wiped<Hmac<Sha256>>,
     s384: Wiped<Hmac<Sha384>>,
     s512: Wiped<Hmac<Sha512>>,
@@ -84,7 +84,7 @@ pub struct HmacKeys {
 
 impl HmacKeys {
     /// Compute the keyed states of `secret`.
-    pub fn new(secret: &[u8]) -> Self {
+    pub(crate) fn new(secret: &[u8]) -> Self {
         HmacKeys {
             s256: Wiped::keyed(secret),
             s384: Wiped::keyed(secret),
@@ -93,7 +93,7 @@ impl HmacKeys {
     }
 
     /// The tag of `message` under `alg`; `None` when `alg` is not an HMAC algorithm.
-    pub fn sign(&self, alg: Algorithm, message: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn sign(&self, alg: Algorithm, message: &[u8]) -> Option<Vec<u8>> {
         match alg {
             Algorithm::HS256 => Some(self.s256.tag(message)),
             Algorithm::HS384 => Some(self.s384.tag(message)),
@@ -104,7 +104,7 @@ impl HmacKeys {
 
     /// Whether `signature` is the tag of `message` under `alg` (compared in constant time);
     /// `None` when `alg` is not an HMAC algorithm.
-    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
+    pub(crate) fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
         match alg {
             Algorithm::HS256 => Some(self.s256.verify(message, signature)),
             Algorithm::HS384 => Some(self.s384.verify(message, signature)),

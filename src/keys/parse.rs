@@ -10,17 +10,17 @@ use serde_json::{Map, Value};
 
 /// Where a key's bytes came from: its label, a description and the file's modification time.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// Label shown in reports.
-    pub label: String,
+    pub(crate) label: String,
     /// Description of the source (`file ./old.key`).
-    pub origin: String,
+    pub(crate) origin: String,
     /// File modification time, Unix seconds.
-    pub modified: Option<i64>,
+    pub(crate) modified: Option<i64>,
 }
 
 /// Well-known placeholder secrets that must never sign production tokens.
-pub const PLACEHOLDER_SECRETS: &[&str] = &[
+pub(crate) const PLACEHOLDER_SECRETS: &[&str] = &[
     "secret",
     "secretkey",
     "secret-key",
@@ -67,7 +67,7 @@ pub const PLACEHOLDER_SECRETS: &[&str] = &[
 ];
 
 /// Whether the secret (surrounding whitespace ignored, any case) is a well-known placeholder.
-pub fn is_placeholder(secret: &[u8]) -> bool {
+pub(crate) fn is_placeholder(secret: &[u8]) -> bool {
     let trimmed = secret.trim_ascii();
     PLACEHOLDER_SECRETS
         .iter()
@@ -76,7 +76,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
 
 /// Refuse a "secret" that is really a public key: using a public key as an HMAC secret is the
 /// key-confusion attack (CVE-2015-9235, CVE-2022-29217).
-pub fn check_confusion(secret: &[u8]) -> Result<(), String> {
+pub(crate) fn check_confusion(secret: &[u8]) -> Result<(), String> {
     let s = secret.trim_ascii_start();
     let what = if s.starts_with(b"-----BEGIN") {
         Some("a PEM key or certificate")
@@ -120,7 +120,7 @@ pub(crate) fn test_hmac(label: &str, secret: &[u8]) -> Key {
 }
 
 /// An HMAC key from secret bytes.
-pub fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, KeyError> {
+pub(crate) fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, KeyError> {
     if secret.is_empty() {
         return Err(KeyError::new(format!("secret `{}` is empty", origin.label)));
     }
@@ -140,7 +140,7 @@ pub fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, KeyError> {
 }
 
 /// Keys from the content of a key file: PEM, DER, JWK or JWKS, detected by content.
-pub fn key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
+pub(crate) fn key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
     read_key_file(origin, bytes).map_err(KeyError::new)
 }
 
@@ -167,7 +167,7 @@ fn read_key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
 }
 
 /// Whether `bytes` is a JWKS document (a JSON object with `keys`).
-pub fn is_jwks(bytes: &[u8]) -> bool {
+pub(crate) fn is_jwks(bytes: &[u8]) -> bool {
     bytes.trim_ascii_start().starts_with(b"{")
         && matches!(json::parse(bytes.trim_ascii()), Ok(Value::Object(m)) if m.contains_key("keys"))
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Where one key or secret comes from. `label` names the key in reports; without one, a
 /// label is made from the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
+pub(crate) enum KeySource {
     /// An HMAC secret in an environment variable.
     SecretEnv {
         /// The key's label.
@@ -53,13 +53,13 @@ pub enum KeySource {
 
 /// The keys a run asks for.
 #[derive(Debug, Clone, Default)]
-pub struct KeySpec {
+pub(crate) struct KeySpec {
     /// The sources, in the order their keys join the ring.
-    pub sources: Vec<KeySource>,
+    pub(crate) sources: Vec<KeySource>,
     /// How the secrets among them are encoded.
-    pub encoding: SecretEncoding,
+    pub(crate) encoding: SecretEncoding,
     /// Pin every key to this algorithm (`--alg`).
-    pub alg: Option<Algorithm>,
+    pub(crate) alg: Option<Algorithm>,
     /// With no source at all, fall back to `$JWT_SECRET` or a prompt.
-    pub default_secret: bool,
+    pub(crate) default_secret: bool,
 }

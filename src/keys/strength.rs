@@ -8,20 +8,20 @@ use jsonwebtoken::Algorithm;
 
 /// How long an HMAC secret is, and for which algorithms that is too short.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Strength {
+pub(crate) struct Strength {
     /// Length in bytes, as used for signing.
-    pub bytes: usize,
+    pub(crate) bytes: usize,
     /// A well-known placeholder (`secret`, `changeme`, ...).
-    pub placeholder: bool,
+    pub(crate) placeholder: bool,
     /// The key's HMAC algorithms whose hash output is longer than the secret (RFC 7518 §3.2).
-    pub too_short_for: Vec<Algorithm>,
+    pub(crate) too_short_for: Vec<Algorithm>,
     /// The key's HMAC algorithms the length is enough for.
-    pub long_enough_for: Vec<Algorithm>,
+    pub(crate) long_enough_for: Vec<Algorithm>,
 }
 
 impl Strength {
     /// Judge `secret` for the HMAC algorithms among `algorithms`.
-    pub fn of(secret: &[u8], algorithms: &[Algorithm]) -> Self {
+    pub(crate) fn of(secret: &[u8], algorithms: &[Algorithm]) -> Self {
         let (too_short_for, long_enough_for) = algorithms
             .iter()
             .copied()
@@ -35,14 +35,9 @@ impl Strength {
         }
     }
 
-    /// Whether the secret is weak for any of its algorithms.
-    pub fn is_weak(&self) -> bool {
-        self.placeholder || !self.too_short_for.is_empty()
-    }
-
     /// Whether the secret is weak for every algorithm it may be used with: a placeholder, or
     /// shorter than every hash output (so no pin can make it safe).
-    pub fn is_weak_for_all(&self) -> bool {
+    pub(crate) fn is_weak_for_all(&self) -> bool {
         self.placeholder || (self.long_enough_for.is_empty() && !self.too_short_for.is_empty())
     }
 }
@@ -55,16 +50,16 @@ mod tests {
     #[test]
     fn weak_secrets() {
         let placeholder = Strength::of(b"changeme", Family::Hmac.algorithms());
-        assert!(placeholder.placeholder && placeholder.is_weak() && placeholder.is_weak_for_all());
+        assert!(placeholder.placeholder && placeholder.is_weak_for_all());
         let short = Strength::of(&[7; 20], Family::Hmac.algorithms());
         assert!(short.is_weak_for_all());
         assert_eq!(short.too_short_for.len(), 3);
         let pinned = Strength::of(&[7; 32], &[Algorithm::HS256]);
-        assert!(!pinned.is_weak());
+        assert!(pinned.too_short_for.is_empty() && !pinned.is_weak_for_all());
         let unpinned = Strength::of(&[7; 32], Family::Hmac.algorithms());
-        assert!(unpinned.is_weak() && !unpinned.is_weak_for_all());
+        assert!(!unpinned.too_short_for.is_empty() && !unpinned.is_weak_for_all());
         assert_eq!(unpinned.long_enough_for, [Algorithm::HS256]);
         let long = Strength::of(&[7; 64], Family::Hmac.algorithms());
-        assert!(!long.is_weak());
+        assert!(long.too_short_for.is_empty() && !long.placeholder);
     }
 }

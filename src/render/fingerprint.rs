@@ -29,7 +29,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 /// Stable machine name of a key family (the JWK `kty` for asymmetric keys).
-pub const fn family_name(family: Family) -> &'static str {
+pub(crate) const fn family_name(family: Family) -> &'static str {
     match family {
         Family::Hmac => "hmac",
         Family::Rsa => "rsa",
@@ -87,7 +87,7 @@ struct ExpectJson {
 }
 
 /// One JSON line per key.
-pub fn json(report: &Report, out: &mut Vec<u8>) {
+pub(crate) fn json(report: &Report, out: &mut Vec<u8>) {
     let expected = report.expected.as_ref().map(|e| e.shown());
     for key in &report.keys {
         let digests = key.digests.as_ref();
@@ -125,7 +125,7 @@ pub fn json(report: &Report, out: &mut Vec<u8>) {
 }
 
 /// The human report: a block per key, a blank line between blocks.
-pub fn human(report: &Report, style: &Style) -> String {
+pub(crate) fn human(report: &Report, style: &Style) -> String {
     let blocks: Vec<String> = report
         .keys
         .iter()

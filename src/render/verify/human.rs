@@ -13,7 +13,7 @@ use crate::verify::{CheckName, Reason, Report, Status, Verdict};
 /// the run starts (styling allocates, and a batch prints a report per token): the heading with
 /// the instant, the `pass  exp        ` start of every check line, the verdict words, the
 /// other headings, and each key's verdict sentence for a clean pass.
-pub struct HumanLines<'k> {
+pub(crate) struct HumanLines<'k> {
     /// `Checks (at 2026-11-23T10:00:00Z)` and its newline.
     heading: String,
     /// `  pass  exp        ` for every check and status (as [`JsonLines`] indexes them).
@@ -34,7 +34,7 @@ pub struct HumanLines<'k> {
 
 impl<'k> HumanLines<'k> {
     /// Style the parts for a run over `keys` (the ring, in order), judged at `at`.
-    pub fn new(keys: impl IntoIterator<Item = &'k Key>, at: i64, style: &Style) -> Self {
+    pub(crate) fn new(keys: impl IntoIterator<Item = &'k Key>, at: i64, style: &Style) -> Self {
         let heading = format!(
             "{} {}\n",
             style.paint(Role::Heading, "Checks"),
@@ -87,7 +87,7 @@ impl<'k> HumanLines<'k> {
     }
 
     /// Append the human view of one report.
-    pub fn write(&self, report: &Report<'_>, out: &mut Vec<u8>) {
+    pub(crate) fn write(&self, report: &Report<'_>, out: &mut Vec<u8>) {
         let at = self.at;
         out.extend_from_slice(self.heading.as_bytes());
         for check in &report.checks {

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 /// way for every token (`iss` not asked, no `nbf`, the first key matched), so whole check
 /// objects are kept, not just their words. The field order is part of the schema pinned by
 /// tests.
-pub struct JsonLines<'k> {
+pub(crate) struct JsonLines<'k> {
     /// Per key of the ring: the `matched_key` object, and the signature check object when the
     /// key matched with no key missed before it.
     keys: Vec<KeyJson<'k>>,
@@ -93,7 +93,7 @@ fn check_head(name: CheckName, status: Status) -> Vec<u8> {
 
 impl<'k> JsonLines<'k> {
     /// Pre-render the parts for a run over `keys` (the ring, in order).
-    pub fn new(keys: impl IntoIterator<Item = &'k Key>) -> Self {
+    pub(crate) fn new(keys: impl IntoIterator<Item = &'k Key>) -> Self {
         let mut algs: Vec<(Algorithm, Vec<u8>)> = Vec::new();
         let keys = keys
             .into_iter()
@@ -159,7 +159,7 @@ impl<'k> JsonLines<'k> {
     }
 
     /// Append the JSON line for one verified token, `at` the instant times were judged at.
-    pub fn write(&self, line: u64, report: &Report<'_>, at: i64, out: &mut Vec<u8>) {
+    pub(crate) fn write(&self, line: u64, report: &Report<'_>, at: i64, out: &mut Vec<u8>) {
         let verdict = report.verdict;
         out.extend_from_slice(b"{\"kind\":\"verified\",\"line\":");
         out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());

@@ -10,8 +10,8 @@ mod json;
 mod scenarios;
 mod words;
 
-pub use human::HumanLines;
-pub use json::JsonLines;
+pub(crate) use human::HumanLines;
+pub(crate) use json::JsonLines;
 pub(crate) use words::{next_step, reason};
 
 use super::decode::write_relative_phrase;

@@ -95,7 +95,7 @@ fn trial_text(trial: &Trial<'_>) -> String {
 /// A check's reason in words. Borrowed when the words are the same for every token (which
 /// also means they quote nothing from the token or the keys: only `'static` text can be
 /// borrowed), so the common checks of a batch cost no formatting.
-pub fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> Cow<'static, str> {
+pub(crate) fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> Cow<'static, str> {
     let claim = name.name();
     match reason {
         Reason::Compact => "compact JWS: header and claims are JSON objects".into(),
