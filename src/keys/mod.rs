@@ -1,8 +1,9 @@
 //! The key model: what a key is, which algorithms it pins, and how it is identified.
 //!
 //! Keys are built from bytes by [`parse`] (pure: content detection of PEM, DER, JWK, JWKS;
-//! key-confusion and weak-secret checks). Which keys a run wants is a [`KeySpec`]; reading
-//! them from the outside world (env, files, stdin, prompt, URL) is the command layer's job.
+//! the key-confusion check); a secret's weakness is judged once, by [`Strength`]. Which keys
+//! a run wants is a [`KeySpec`]; reading them from the outside world (env, files, stdin,
+//! prompt, URL) is the command layer's job (`cmd::load`).
 //! The algorithm is always pinned by the key (or `--alg`), never by a token header.
 
 pub(crate) mod digest;

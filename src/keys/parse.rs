@@ -1,5 +1,5 @@
 //! Keys from bytes (pure): content detection of PEM, DER, JWK and JWKS; HMAC secrets with the
-//! key-confusion and weak-secret checks.
+//! key-confusion check, and the list of well-known placeholder secrets.
 
 use super::digest;
 use super::{Family, Key, KeyError, Material, Secret, parse_algorithm};

@@ -1,8 +1,10 @@
 //! Rendering `verify` reports: human text (a line per check, the verdict, the diagnosis, the
 //! next step) and the JSON Lines schema (`kind: "verified"`).
 //!
-//! Every reason may quote the token (kid, iss, aud, typ, alg): human text goes through
-//! [`escape`], JSON through [`write_json_str`]. Keys appear by label and short fingerprint only.
+//! The words are in `words` (check reasons, the verdict sentence, next steps) and
+//! `render::finding` (the diagnosis); `human` and `json` lay them out. Every reason may quote
+//! the token (kid, iss, aud, typ, alg): human text goes through `sanitize::escape`, JSON
+//! through `sanitize::write_json_str`. Keys appear by label and short fingerprint only.
 
 mod human;
 mod json;
