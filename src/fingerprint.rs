@@ -7,7 +7,7 @@
 //! fingerprint of a weak secret is a hash that can be brute-forced offline, and a health
 //! check's output ends up in logs that more people read than hold the secret.
 
-use crate::error::Failure;
+use crate::exit::Exit;
 use crate::keys::digest::{hex_digest, sha256};
 use crate::keys::{Family, Key, Material, Strength, decode_hex};
 use crate::token::b64;
@@ -42,8 +42,9 @@ impl Expected {
     /// Parse `--expect`: `sha256:` (any case) and exactly 64 hex digits (any case), or a
     /// 43-character base64url RFC 7638 thumbprint. Nothing else, not even surrounding
     /// whitespace. Errors never echo the value: a common slip is passing the secret itself.
-    pub(crate) fn parse(text: &str) -> Result<Self, Failure> {
+    pub(crate) fn parse(text: &str) -> Result<Self, FingerprintError> {
         let chars = text.chars().count();
+        let spaced = text.trim() != text;
         if let Some(rest) = strip_prefix_ignore_case(text.as_bytes(), b"sha256:") {
             // The prefix is ASCII, so what follows it starts on a character boundary.
             let hex = &text[text.len() - rest.len()..];
@@ -52,17 +53,11 @@ impl Expected {
                     notation: Notation::Full,
                     digest,
                 }),
-                _ => Err(expect_error(format!(
-                    "--expect: `sha256:` must be followed by exactly 64 hex digits; got {} \
-                     characters{}",
-                    hex.chars().count(),
-                    if is_hex(hex) {
-                        ""
-                    } else {
-                        ", not all hex digits"
-                    }
-                ))
-                .hint(whitespace_hint(text))),
+                _ => Err(FingerprintError::BadDigest {
+                    chars: hex.chars().count(),
+                    hex: is_hex(hex),
+                    spaced,
+                }),
             };
         }
         if chars == 43
@@ -74,43 +69,30 @@ impl Expected {
                 digest,
             });
         }
-        let mut failure = expect_error(format!(
-            "--expect: not a fingerprint ({chars} characters); use `sha256:` followed by 64 hex \
-             digits, or a key's 43-character RFC 7638 thumbprint"
-        ));
-        failure = if is_hex(text) && chars == 64 {
-            failure.hint("a SHA-256 digest needs its `sha256:` prefix: --expect sha256:<64 hex>")
+        let looks_like = if is_hex(text) && chars == 64 {
+            LooksLike::BareDigest
         } else if is_hex(text) && chars == 8 {
-            failure.hint("for the 8-digit short form use --expect-short")
+            LooksLike::ShortForm
         } else if text.contains(':') {
-            failure.hint("only SHA-256 fingerprints are supported, written `sha256:<64 hex>`")
+            LooksLike::OtherAlgorithm
         } else {
-            failure.hint(whitespace_hint(text))
+            LooksLike::Nothing { spaced }
         };
-        Err(failure)
+        Err(FingerprintError::NotAFingerprint { chars, looks_like })
     }
 
     /// Parse `--expect-short`: exactly 8 hex digits (any case).
-    pub(crate) fn parse_short(text: &str) -> Result<Self, Failure> {
+    pub(crate) fn parse_short(text: &str) -> Result<Self, FingerprintError> {
         match decode_hex(text.as_bytes()) {
             Some(digest) if digest.len() == SHORT_LEN => Ok(Expected {
                 notation: Notation::Short,
                 digest,
             }),
-            _ => {
-                let failure = expect_error(format!(
-                    "--expect-short: expected exactly 8 hex digits, the short form jwtctl \
-                     prints; got {} characters",
-                    text.chars().count()
-                ));
-                Err(
-                    if strip_prefix_ignore_case(text.as_bytes(), b"sha256:").is_some() {
-                        failure.hint("a full `sha256:` fingerprint goes to --expect")
-                    } else {
-                        failure.hint(whitespace_hint(text))
-                    },
-                )
-            }
+            _ => Err(FingerprintError::BadShort {
+                chars: text.chars().count(),
+                full: strip_prefix_ignore_case(text.as_bytes(), b"sha256:").is_some(),
+                spaced: text.trim() != text,
+            }),
         }
     }
 
@@ -134,18 +116,86 @@ impl Expected {
     }
 }
 
-fn expect_error(message: String) -> Failure {
-    Failure::usage(message).hint(
-        "take the expected value from `jwtctl fingerprint` run with the known-good key \
-         (the value is not repeated here in case it is a secret)",
-    )
+/// Why a `fingerprint` run cannot go ahead, as data (the render layer words it). Errors
+/// about an expected value never carry the value: a common slip is passing the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FingerprintError {
+    /// `--expect` starts with `sha256:` but does not go on with exactly 64 hex digits.
+    BadDigest {
+        /// Characters after the prefix.
+        chars: usize,
+        /// Whether they are all hex digits.
+        hex: bool,
+        /// Whether the value has surrounding whitespace.
+        spaced: bool,
+    },
+    /// `--expect` is no fingerprint at all.
+    NotAFingerprint {
+        /// Its length in characters.
+        chars: usize,
+        /// What it seems to be instead.
+        looks_like: LooksLike,
+    },
+    /// `--expect-short` is not exactly 8 hex digits.
+    BadShort {
+        /// Its length in characters.
+        chars: usize,
+        /// It is a full `sha256:` fingerprint.
+        full: bool,
+        /// Whether the value has surrounding whitespace.
+        spaced: bool,
+    },
+    /// No key or secret was given.
+    NoKeys,
+    /// No key has the `kid` asked for; the kids there are.
+    NoKid {
+        /// The kid asked for.
+        kid: String,
+        /// The kids of the given keys.
+        present: Vec<String>,
+    },
+    /// An expectation is compared with one key, but several are in scope.
+    SeveralKeys {
+        /// Their labels.
+        labels: Vec<String>,
+    },
+    /// A thumbprint is expected of an HMAC secret.
+    ThumbprintForHmac {
+        /// The secret's label.
+        label: String,
+    },
+    /// A key whose fingerprint cannot be read back as a digest.
+    NoUsableFingerprint {
+        /// The key's label.
+        label: String,
+    },
 }
 
-fn whitespace_hint(text: &str) -> &'static str {
-    if text.trim() != text {
-        "remove the surrounding whitespace or newline"
-    } else {
-        "check that the whole value was copied"
+/// What a value given to `--expect` seems to be, when it is no fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LooksLike {
+    /// 64 hex digits without the `sha256:` prefix.
+    BareDigest,
+    /// 8 hex digits: the short form.
+    ShortForm,
+    /// Something with a `:`, such as another algorithm's prefix.
+    OtherAlgorithm,
+    /// Nothing in particular.
+    Nothing {
+        /// Whether the value has surrounding whitespace.
+        spaced: bool,
+    },
+}
+
+impl FingerprintError {
+    /// The exit class of a run this error ends.
+    pub(crate) const fn exit(&self) -> Exit {
+        match self {
+            FingerprintError::NoKeys
+            | FingerprintError::NoKid { .. }
+            | FingerprintError::NoUsableFingerprint { .. } => Exit::KeyUnusable,
+            _ => Exit::Usage,
+        }
     }
 }
 
@@ -298,11 +348,9 @@ pub(crate) struct Options<'a> {
 /// With an expectation, exactly one key must be in scope (after `kid` selection) unless
 /// `any` is set: a health check that silently passes because *some* key of a ring matched
 /// would not notice that the key it cares about changed.
-pub(crate) fn report(keys: &[Key], options: Options<'_>) -> Result<Report, Failure> {
+pub(crate) fn report(keys: &[Key], options: Options<'_>) -> Result<Report, FingerprintError> {
     if keys.is_empty() {
-        return Err(Failure::key("no key or secret to fingerprint")
-            .hint("name one: --secret-env NAME, --secret-file PATH, --secret-stdin or --key PATH")
-            .hint("or set JWT_SECRET, which is used when no key option is given"));
+        return Err(FingerprintError::NoKeys);
     }
     let selected: Vec<&Key> = match options.kid {
         None => keys.iter().collect(),
@@ -322,7 +370,7 @@ pub(crate) fn report(keys: &[Key], options: Options<'_>) -> Result<Report, Failu
     })
 }
 
-fn select_kid<'k>(keys: &'k [Key], kid: &str) -> Result<Vec<&'k Key>, Failure> {
+fn select_kid<'k>(keys: &'k [Key], kid: &str) -> Result<Vec<&'k Key>, FingerprintError> {
     let selected: Vec<&Key> = keys
         .iter()
         .filter(|k| k.kid.as_deref() == Some(kid))
@@ -330,43 +378,34 @@ fn select_kid<'k>(keys: &'k [Key], kid: &str) -> Result<Vec<&'k Key>, Failure> {
     if !selected.is_empty() {
         return Ok(selected);
     }
-    let kids: Vec<String> = keys
-        .iter()
-        .filter_map(|k| k.kid.as_ref().map(|kid| format!("`{kid}`")))
-        .collect();
-    let failure = Failure::key(format!("no key with kid `{kid}` in the key ring"));
-    Err(if kids.is_empty() {
-        failure.hint("none of the given keys has a kid")
-    } else {
-        failure.hint(format!("kids present: {}", kids.join(", ")))
+    Err(FingerprintError::NoKid {
+        kid: kid.to_owned(),
+        present: keys.iter().filter_map(|k| k.kid.clone()).collect(),
     })
 }
 
-fn check_scope(selected: &[&Key], expected: &Expected, any: bool) -> Result<(), Failure> {
+fn check_scope(selected: &[&Key], expected: &Expected, any: bool) -> Result<(), FingerprintError> {
     if selected.len() > 1 && !any {
-        let labels: Vec<String> = selected.iter().map(|k| format!("`{}`", k.label)).collect();
-        return Err(Failure::usage(format!(
-            "an expected fingerprint is compared with one key, but {} keys are given: {}",
-            selected.len(),
-            labels.join(", ")
-        ))
-        .hint("pick one with --kid KID, or give only the key to check")
-        .hint("or pass --any to accept a match with any of them"));
+        return Err(FingerprintError::SeveralKeys {
+            labels: selected.iter().map(|k| k.label.clone()).collect(),
+        });
     }
     if expected.notation == Notation::Thumbprint
         && let [first, ..] = selected
         && selected.iter().all(|k| k.family == Family::Hmac)
     {
-        return Err(Failure::usage(format!(
-            "--expect: an RFC 7638 thumbprint names an asymmetric key, but `{}` is an HMAC secret",
-            first.label
-        ))
-        .hint("an HMAC secret's fingerprint is written `sha256:` and 64 hex digits"));
+        return Err(FingerprintError::ThumbprintForHmac {
+            label: first.label.clone(),
+        });
     }
     Ok(())
 }
 
-fn key_report(key: &Key, expected: Option<&Expected>, show: bool) -> Result<KeyReport, Failure> {
+fn key_report(
+    key: &Key,
+    expected: Option<&Expected>,
+    show: bool,
+) -> Result<KeyReport, FingerprintError> {
     let digest = digest_bytes(key)?;
     let secret = key.secret().map(|s| s.expose());
     let trailing = secret.and_then(Trailing::of);
@@ -404,12 +443,14 @@ fn key_report(key: &Key, expected: Option<&Expected>, show: bool) -> Result<KeyR
 }
 
 /// The 32 digest bytes behind a key's `sha256:` fingerprint.
-fn digest_bytes(key: &Key) -> Result<[u8; DIGEST_LEN], Failure> {
+fn digest_bytes(key: &Key) -> Result<[u8; DIGEST_LEN], FingerprintError> {
     key.fingerprint
         .strip_prefix("sha256:")
         .and_then(|hex| decode_hex(hex.as_bytes()))
         .and_then(|bytes| bytes.try_into().ok())
-        .ok_or_else(|| Failure::key(format!("key `{}` has no usable fingerprint", key.label)))
+        .ok_or_else(|| FingerprintError::NoUsableFingerprint {
+            label: key.label.clone(),
+        })
 }
 
 fn sha2_digest(bytes: &[u8]) -> [u8; DIGEST_LEN] {

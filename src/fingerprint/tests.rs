@@ -1,7 +1,13 @@
 use super::*;
+use crate::error::Failure;
 use crate::exit::Exit;
 use crate::keys::parse::{Origin, key_file};
 use jsonwebtoken::Algorithm;
+
+/// The error as a run reports it (the words are the render layer's).
+fn worded(error: FingerprintError) -> Failure {
+    crate::render::fingerprint::failure(&error)
+}
 
 const RFC7638_JWK: &str = r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#;
 const RFC7638_THUMBPRINT: &str = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
@@ -69,7 +75,7 @@ fn expected_values_are_parsed_strictly() {
         "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xt",
         "sha256:é",
     ] {
-        let err = Expected::parse(bad).unwrap_err();
+        let err = worded(Expected::parse(bad).unwrap_err());
         assert_eq!(err.exit, Exit::Usage, "{bad:?}");
     }
     for bad in [
@@ -80,7 +86,7 @@ fn expected_values_are_parsed_strictly() {
         &format!("sha256:{hex}"),
     ] {
         assert_eq!(
-            Expected::parse_short(bad).unwrap_err().exit,
+            worded(Expected::parse_short(bad).unwrap_err()).exit,
             Exit::Usage,
             "{bad:?}"
         );
@@ -90,13 +96,13 @@ fn expected_values_are_parsed_strictly() {
 #[test]
 fn malformed_expectations_do_not_echo_the_value() {
     let secret = "hunter2-the-actual-secret";
-    let err = Expected::parse(secret).unwrap_err();
+    let err = worded(Expected::parse(secret).unwrap_err());
     let shown = format!("{} {:?}", err.message, err.hints);
     assert!(!shown.contains("hunter2"), "{shown}");
-    let err = Expected::parse_short(secret).unwrap_err();
+    let err = worded(Expected::parse_short(secret).unwrap_err());
     assert!(!format!("{} {:?}", err.message, err.hints).contains("hunter2"));
     assert!(
-        Expected::parse("1a2b3c4d").unwrap_err().hints[1].contains("--expect-short"),
+        worded(Expected::parse("1a2b3c4d").unwrap_err()).hints[1].contains("--expect-short"),
         "a short form needs its own flag"
     );
 }
@@ -176,7 +182,7 @@ fn match_and_mismatch() {
 fn several_keys_need_a_selection_or_any() {
     let keys = [hmac("a", &[1; 64]), hmac("b", &[2; 64])];
     let fp_b = format!("sha256:{}", hex_sha256(&[2; 64]));
-    let err = report(&keys, expect(&fp_b)).unwrap_err();
+    let err = worded(report(&keys, expect(&fp_b)).unwrap_err());
     assert_eq!(err.exit, Exit::Usage);
     assert!(err.message.contains("2 keys"), "{}", err.message);
     let any = report(
@@ -217,14 +223,16 @@ fn kid_selection() {
         (r.keys[0].family, r.keys[0].kid.as_deref()),
         (Family::Ec, Some("b"))
     );
-    let err = report(
-        &keys,
-        Options {
-            kid: Some("zz"),
-            ..Options::default()
-        },
-    )
-    .unwrap_err();
+    let err = worded(
+        report(
+            &keys,
+            Options {
+                kid: Some("zz"),
+                ..Options::default()
+            },
+        )
+        .unwrap_err(),
+    );
     assert_eq!(err.exit, Exit::KeyUnusable);
     assert!(err.hints[0].contains("`a`, `b`"), "{:?}", err.hints);
 }
@@ -232,12 +240,12 @@ fn kid_selection() {
 #[test]
 fn thumbprint_notation_is_for_asymmetric_keys() {
     let keys = [hmac("s", &[9; 64])];
-    let err = report(&keys, expect(RFC7638_THUMBPRINT)).unwrap_err();
+    let err = worded(report(&keys, expect(RFC7638_THUMBPRINT)).unwrap_err());
     assert_eq!(err.exit, Exit::Usage);
     // The same 32 bytes as the HMAC fingerprint, written as a thumbprint: still refused,
     // the notation says which kind of key the operator meant.
     let raw = sha2_digest(&[9; 64]);
-    let err = report(&keys, expect(&b64::encode(raw))).unwrap_err();
+    let err = worded(report(&keys, expect(&b64::encode(raw))).unwrap_err());
     assert_eq!(err.exit, Exit::Usage);
 }
 
@@ -288,7 +296,7 @@ fn newline_terminated_secret_shows_both_fingerprints() {
 
 #[test]
 fn no_keys_is_a_key_failure_with_hints() {
-    let err = report(&[], Options::default()).unwrap_err();
+    let err = worded(report(&[], Options::default()).unwrap_err());
     assert_eq!(err.exit, Exit::KeyUnusable);
     assert!(err.hints.iter().any(|h| h.contains("JWT_SECRET")));
 }

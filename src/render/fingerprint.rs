@@ -22,7 +22,10 @@
 
 use super::sanitize::{escape, to_json_line};
 use super::style::{Role, Style};
-use crate::fingerprint::{Digests, Ending, Expected, KeyReport, Notation, Report, Trailing};
+use crate::error::Failure;
+use crate::fingerprint::{
+    Digests, Ending, Expected, FingerprintError, KeyReport, LooksLike, Notation, Report, Trailing,
+};
 use crate::keys::digest::short;
 use crate::keys::{Family, Strength, hmac_output_len};
 use serde::Serialize;
@@ -307,6 +310,105 @@ fn describe(trailing: Trailing) -> String {
         Ending::Crlf => "a Windows line ending (CRLF)".into(),
         Ending::Whitespace => format!("{} bytes of whitespace", trailing.bytes),
     }
+}
+
+/// A fingerprint error as the failure a run ends with: its message and hints.
+pub(crate) fn failure(error: &FingerprintError) -> Failure {
+    let failure = Failure::new(error.exit(), message(error));
+    match error {
+        FingerprintError::BadDigest { spaced, .. } => {
+            expect_hint(failure).hint(spaced_hint(*spaced))
+        }
+        FingerprintError::NotAFingerprint { looks_like, .. } => {
+            expect_hint(failure).hint(match looks_like {
+                LooksLike::BareDigest => {
+                    "a SHA-256 digest needs its `sha256:` prefix: --expect sha256:<64 hex>"
+                }
+                LooksLike::ShortForm => "for the 8-digit short form use --expect-short",
+                LooksLike::OtherAlgorithm => {
+                    "only SHA-256 fingerprints are supported, written `sha256:<64 hex>`"
+                }
+                LooksLike::Nothing { spaced } => spaced_hint(*spaced),
+            })
+        }
+        FingerprintError::BadShort { full, spaced, .. } => expect_hint(failure).hint(if *full {
+            "a full `sha256:` fingerprint goes to --expect"
+        } else {
+            spaced_hint(*spaced)
+        }),
+        FingerprintError::NoKeys => failure
+            .hint("name one: --secret-env NAME, --secret-file PATH, --secret-stdin or --key PATH")
+            .hint("or set JWT_SECRET, which is used when no key option is given"),
+        FingerprintError::NoKid { present, .. } => failure.hint(if present.is_empty() {
+            "none of the given keys has a kid".to_string()
+        } else {
+            format!("kids present: {}", quoted(present))
+        }),
+        FingerprintError::SeveralKeys { .. } => failure
+            .hint("pick one with --kid KID, or give only the key to check")
+            .hint("or pass --any to accept a match with any of them"),
+        FingerprintError::ThumbprintForHmac { .. } => {
+            failure.hint("an HMAC secret's fingerprint is written `sha256:` and 64 hex digits")
+        }
+        FingerprintError::NoUsableFingerprint { .. } => failure,
+    }
+}
+
+fn message(error: &FingerprintError) -> String {
+    match error {
+        FingerprintError::BadDigest { chars, hex, .. } => format!(
+            "--expect: `sha256:` must be followed by exactly 64 hex digits; got {chars} \
+             characters{}",
+            if *hex { "" } else { ", not all hex digits" }
+        ),
+        FingerprintError::NotAFingerprint { chars, .. } => format!(
+            "--expect: not a fingerprint ({chars} characters); use `sha256:` followed by 64 hex \
+             digits, or a key's 43-character RFC 7638 thumbprint"
+        ),
+        FingerprintError::BadShort { chars, .. } => format!(
+            "--expect-short: expected exactly 8 hex digits, the short form jwtctl prints; got \
+             {chars} characters"
+        ),
+        FingerprintError::NoKeys => "no key or secret to fingerprint".into(),
+        FingerprintError::NoKid { kid, .. } => format!("no key with kid `{kid}` in the key ring"),
+        FingerprintError::SeveralKeys { labels } => format!(
+            "an expected fingerprint is compared with one key, but {} keys are given: {}",
+            labels.len(),
+            quoted(labels)
+        ),
+        FingerprintError::ThumbprintForHmac { label } => format!(
+            "--expect: an RFC 7638 thumbprint names an asymmetric key, but `{label}` is an HMAC \
+             secret"
+        ),
+        FingerprintError::NoUsableFingerprint { label } => {
+            format!("key `{label}` has no usable fingerprint")
+        }
+    }
+}
+
+/// The first hint of every error about an expected value.
+fn expect_hint(failure: Failure) -> Failure {
+    failure.hint(
+        "take the expected value from `jwtctl fingerprint` run with the known-good key \
+         (the value is not repeated here in case it is a secret)",
+    )
+}
+
+fn spaced_hint(spaced: bool) -> &'static str {
+    if spaced {
+        "remove the surrounding whitespace or newline"
+    } else {
+        "check that the whole value was copied"
+    }
+}
+
+/// Each item in backquotes, joined by commas.
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
