@@ -5,7 +5,16 @@
 //! where the keys came from are in [`Facts`]. Everything a [`Report`] says borrows from the
 //! token, the ring and the policy, so the common case (the first key matches, claims fine)
 //! allocates nothing here and the function can run on many threads over shared keys.
-//! Reasons are data ([`Reason`]); the render layer turns them into words.
+//! Reasons, findings and next steps are data; the render layer turns them into words.
+//!
+//! Adding a check: a [`CheckName`] variant (listed in `ALL`, named in `name`), one function in
+//! `checks` or `claims` that returns its [`Check`] with new [`Reason`] variants if it needs
+//! them, its place in [`verify`], the reasons' sentences in the render layer's
+//! `verify::words::reason`, and a test. If its failure deserves evidence: a `Finding` variant
+//! (its code in `finding`, its sentence in the render layer's `finding::sentence`), a
+//! [`NextStep`] variant and its words (`verify::words::next_step`), and an arm in
+//! `diagnose::claim_findings`. Every one of these is an exhaustive match, so the compiler
+//! lists what is left.
 
 mod checks;
 mod claims;
