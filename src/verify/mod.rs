@@ -13,8 +13,9 @@
 //! `verify::words::reason`, and a test. If its failure deserves evidence: a `Finding` variant
 //! (its code in `finding`, its sentence in the render layer's `finding::sentence`), a
 //! [`NextStep`] variant and its words (`verify::words::next_step`), and an arm in
-//! `diagnose::claim_findings`. Every one of these is an exhaustive match, so the compiler
-//! lists what is left.
+//! `diagnose::claim_findings`. The matches over `CheckName`, `Reason`, `Finding` and `NextStep`
+//! are exhaustive, so the compiler lists the names and sentences left to write; `ALL`,
+//! `verify` and `claim_findings` it does not check.
 
 mod checks;
 mod claims;
