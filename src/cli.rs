@@ -41,9 +41,8 @@ pub struct Cli {
 // The options every command takes, before or after its name (`jwtctl --json decode` and
 // `jwtctl decode --json` alike). They are declared on the root and on each command rather
 // than as clap's global arguments: clap copies global arguments into every command and their
-// values into every level of the matches, which cost 74,000 instructions of the 722,750 that
-// `jwtctl decode <token>` ran, more than jwt-cli's whole argument parsing. (Not a doc comment:
-// clap's derive would make it the about text of every command it is added to.)
+// values into every level of the matches, which cost a tenth of a one-token `decode`. (Not a
+// doc comment: clap's derive would make it the about text of every command it is added to.)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Args)]
 pub struct Common {
     /// When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb),
@@ -94,24 +93,9 @@ impl Cli {
         self.common.then(later)
     }
 
-    /// Parse the process's arguments (`args`, the program's name first), as `Cli::try_parse`
-    /// does, but leave clap's command tree and matches to the process's exit instead of
-    /// freeing them: freeing them cost more instructions than a one-token `decode` spends on
-    /// its token.
+    /// Parse the process's arguments (`args`, the program's name first).
     pub fn from_process(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
-        use clap::{CommandFactory, FromArgMatches};
-        let mut command = Cli::command();
-        let parsed = match command.try_get_matches_from_mut(args) {
-            Ok(mut matches) => {
-                let cli =
-                    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command));
-                std::mem::forget(matches);
-                cli
-            }
-            Err(e) => Err(e),
-        };
-        std::mem::forget(command);
-        parsed
+        Cli::try_parse_from(args)
     }
 }
 
@@ -231,9 +215,10 @@ pub struct DecodeArgs {
     pub at: Option<i64>,
 }
 
-/// How secret bytes given on the command line, in env vars or files are encoded.
+/// How secret bytes given on the command line, in env vars or files are encoded (the clap
+/// face of [`crate::keys::SecretEncoding`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum SecretEncoding {
+pub enum SecretEncodingArg {
     /// The bytes exactly as given (a trailing newline in a file is part of the secret).
     #[default]
     Raw,
@@ -243,6 +228,18 @@ pub enum SecretEncoding {
     Base64url,
     /// Hexadecimal (surrounding whitespace ignored).
     Hex,
+}
+
+impl From<SecretEncodingArg> for crate::keys::SecretEncoding {
+    fn from(arg: SecretEncodingArg) -> Self {
+        use crate::keys::SecretEncoding;
+        match arg {
+            SecretEncodingArg::Raw => SecretEncoding::Raw,
+            SecretEncodingArg::Base64 => SecretEncoding::Base64,
+            SecretEncodingArg::Base64url => SecretEncoding::Base64url,
+            SecretEncodingArg::Hex => SecretEncoding::Hex,
+        }
+    }
 }
 
 /// Key and secret options, shared by `verify`, `mint` and `fingerprint`. Every source is
@@ -274,8 +271,8 @@ pub struct KeyArgs {
     pub jwks: Vec<String>,
 
     /// How HMAC secrets are encoded.
-    #[arg(long, value_enum, default_value_t = SecretEncoding::Raw, value_name = "ENCODING", help_heading = "Keys")]
-    pub secret_encoding: SecretEncoding,
+    #[arg(long, value_enum, default_value_t = SecretEncodingArg::Raw, value_name = "ENCODING", help_heading = "Keys")]
+    pub secret_encoding: SecretEncodingArg,
 
     /// Pin every key to this algorithm (default: the key's own `alg`, else its family).
     #[arg(long, value_name = "ALG", value_parser = parse_alg, help_heading = "Keys")]
@@ -353,7 +350,7 @@ fn verify_long_help() -> String {
     format!("{VERIFY_EXAMPLES}\n\n{}", exit_help())
 }
 
-fn parse_leeway(text: &str) -> Result<crate::verify::Leeway, String> {
+fn parse_leeway(text: &str) -> Result<crate::verify::Leeway, crate::verify::PolicyError> {
     crate::verify::Leeway::parse(text)
 }
 
@@ -394,7 +391,7 @@ pub struct FingerprintArgs {
 }
 
 fn parse_alg(text: &str) -> Result<jsonwebtoken::Algorithm, String> {
-    crate::keys::parse_algorithm(text)
+    crate::keys::parse_algorithm(text).map_err(crate::keys::KeyError::into_message)
 }
 
 fn parse_at(text: &str) -> Result<i64, String> {

@@ -1,7 +1,9 @@
 //! The one place where failures become exit codes.
 
 use crate::exit::Exit;
+use crate::keys::KeyError;
 use crate::token::Malformed;
+use crate::verify::PolicyError;
 use std::fmt;
 use std::io;
 
@@ -51,6 +53,12 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+impl From<KeyError> for Failure {
+    fn from(e: KeyError) -> Self {
+        Failure::new(e.exit(), e.into_message())
+    }
+}
+
 impl From<Malformed> for Failure {
     fn from(m: Malformed) -> Self {
         Failure::new(Exit::Malformed, m.to_string())
@@ -65,6 +73,12 @@ pub fn classify(error: &anyhow::Error) -> Exit {
     }
     if let Some(failure) = error.downcast_ref::<Failure>() {
         return failure.exit;
+    }
+    if let Some(key) = error.downcast_ref::<KeyError>() {
+        return key.exit();
+    }
+    if let Some(policy) = error.downcast_ref::<PolicyError>() {
+        return policy.exit();
     }
     if error.downcast_ref::<Malformed>().is_some() {
         return Exit::Malformed;

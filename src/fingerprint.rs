@@ -7,19 +7,16 @@
 //! fingerprint of a weak secret is a hash that can be brute-forced offline, and a health
 //! check's output ends up in logs that more people read than hold the secret.
 
-use crate::error::Failure;
-use crate::keys::fingerprint::{hex_digest, sha256};
-use crate::keys::load::decode_hex;
-use crate::keys::parse::is_placeholder;
-use crate::keys::{Family, Key, Material, hmac_output_len};
+use crate::exit::Exit;
+use crate::keys::digest::{hex_digest, sha256};
+use crate::keys::{Family, Key, Material, Strength, decode_hex};
 use crate::token::b64;
 use crate::token::extract::strip_prefix_ignore_case;
-use jsonwebtoken::Algorithm;
 use subtle::{Choice, ConstantTimeEq};
 
 /// How an expected fingerprint was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notation {
+pub(crate) enum Notation {
     /// `sha256:` and 64 hex digits.
     Full,
     /// An RFC 7638 JWK thumbprint: 43 base64url characters (asymmetric keys only).
@@ -30,7 +27,7 @@ pub enum Notation {
 
 /// An expected fingerprint, parsed strictly.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expected {
+pub(crate) struct Expected {
     notation: Notation,
     /// Leading bytes of the SHA-256 digest: all 32, or 4 for the short form.
     digest: Vec<u8>,
@@ -45,8 +42,9 @@ impl Expected {
     /// Parse `--expect`: `sha256:` (any case) and exactly 64 hex digits (any case), or a
     /// 43-character base64url RFC 7638 thumbprint. Nothing else, not even surrounding
     /// whitespace. Errors never echo the value: a common slip is passing the secret itself.
-    pub fn parse(text: &str) -> Result<Self, Failure> {
+    pub(crate) fn parse(text: &str) -> Result<Self, FingerprintError> {
         let chars = text.chars().count();
+        let spaced = text.trim() != text;
         if let Some(rest) = strip_prefix_ignore_case(text.as_bytes(), b"sha256:") {
             // The prefix is ASCII, so what follows it starts on a character boundary.
             let hex = &text[text.len() - rest.len()..];
@@ -55,17 +53,11 @@ impl Expected {
                     notation: Notation::Full,
                     digest,
                 }),
-                _ => Err(expect_error(format!(
-                    "--expect: `sha256:` must be followed by exactly 64 hex digits; got {} \
-                     characters{}",
-                    hex.chars().count(),
-                    if is_hex(hex) {
-                        ""
-                    } else {
-                        ", not all hex digits"
-                    }
-                ))
-                .hint(whitespace_hint(text))),
+                _ => Err(FingerprintError::BadDigest {
+                    chars: hex.chars().count(),
+                    hex: is_hex(hex),
+                    spaced,
+                }),
             };
         }
         if chars == 43
@@ -77,53 +69,40 @@ impl Expected {
                 digest,
             });
         }
-        let mut failure = expect_error(format!(
-            "--expect: not a fingerprint ({chars} characters); use `sha256:` followed by 64 hex \
-             digits, or a key's 43-character RFC 7638 thumbprint"
-        ));
-        failure = if is_hex(text) && chars == 64 {
-            failure.hint("a SHA-256 digest needs its `sha256:` prefix: --expect sha256:<64 hex>")
+        let looks_like = if is_hex(text) && chars == 64 {
+            LooksLike::BareDigest
         } else if is_hex(text) && chars == 8 {
-            failure.hint("for the 8-digit short form use --expect-short")
+            LooksLike::ShortForm
         } else if text.contains(':') {
-            failure.hint("only SHA-256 fingerprints are supported, written `sha256:<64 hex>`")
+            LooksLike::OtherAlgorithm
         } else {
-            failure.hint(whitespace_hint(text))
+            LooksLike::Nothing { spaced }
         };
-        Err(failure)
+        Err(FingerprintError::NotAFingerprint { chars, looks_like })
     }
 
     /// Parse `--expect-short`: exactly 8 hex digits (any case).
-    pub fn parse_short(text: &str) -> Result<Self, Failure> {
+    pub(crate) fn parse_short(text: &str) -> Result<Self, FingerprintError> {
         match decode_hex(text.as_bytes()) {
             Some(digest) if digest.len() == SHORT_LEN => Ok(Expected {
                 notation: Notation::Short,
                 digest,
             }),
-            _ => {
-                let failure = expect_error(format!(
-                    "--expect-short: expected exactly 8 hex digits, the short form jwtctl \
-                     prints; got {} characters",
-                    text.chars().count()
-                ));
-                Err(
-                    if strip_prefix_ignore_case(text.as_bytes(), b"sha256:").is_some() {
-                        failure.hint("a full `sha256:` fingerprint goes to --expect")
-                    } else {
-                        failure.hint(whitespace_hint(text))
-                    },
-                )
-            }
+            _ => Err(FingerprintError::BadShort {
+                chars: text.chars().count(),
+                full: strip_prefix_ignore_case(text.as_bytes(), b"sha256:").is_some(),
+                spaced: text.trim() != text,
+            }),
         }
     }
 
     /// How it was written.
-    pub fn notation(&self) -> Notation {
+    pub(crate) fn notation(&self) -> Notation {
         self.notation
     }
 
     /// The expected value in jwtctl's own spelling (lower-case hex, or the thumbprint).
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         match self.notation {
             Notation::Full => hex_digest("sha256:", &self.digest),
             Notation::Short => hex_digest("", &self.digest),
@@ -137,18 +116,86 @@ impl Expected {
     }
 }
 
-fn expect_error(message: String) -> Failure {
-    Failure::usage(message).hint(
-        "take the expected value from `jwtctl fingerprint` run with the known-good key \
-         (the value is not repeated here in case it is a secret)",
-    )
+/// Why a `fingerprint` run cannot go ahead, as data (the render layer words it). Errors
+/// about an expected value never carry the value: a common slip is passing the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FingerprintError {
+    /// `--expect` starts with `sha256:` but does not go on with exactly 64 hex digits.
+    BadDigest {
+        /// Characters after the prefix.
+        chars: usize,
+        /// Whether they are all hex digits.
+        hex: bool,
+        /// Whether the value has surrounding whitespace.
+        spaced: bool,
+    },
+    /// `--expect` is no fingerprint at all.
+    NotAFingerprint {
+        /// Its length in characters.
+        chars: usize,
+        /// What it seems to be instead.
+        looks_like: LooksLike,
+    },
+    /// `--expect-short` is not exactly 8 hex digits.
+    BadShort {
+        /// Its length in characters.
+        chars: usize,
+        /// It is a full `sha256:` fingerprint.
+        full: bool,
+        /// Whether the value has surrounding whitespace.
+        spaced: bool,
+    },
+    /// No key or secret was given.
+    NoKeys,
+    /// No key has the `kid` asked for; the kids there are.
+    NoKid {
+        /// The kid asked for.
+        kid: String,
+        /// The kids of the given keys.
+        present: Vec<String>,
+    },
+    /// An expectation is compared with one key, but several are in scope.
+    SeveralKeys {
+        /// Their labels.
+        labels: Vec<String>,
+    },
+    /// A thumbprint is expected of an HMAC secret.
+    ThumbprintForHmac {
+        /// The secret's label.
+        label: String,
+    },
+    /// A key whose fingerprint cannot be read back as a digest.
+    NoUsableFingerprint {
+        /// The key's label.
+        label: String,
+    },
 }
 
-fn whitespace_hint(text: &str) -> &'static str {
-    if text.trim() != text {
-        "remove the surrounding whitespace or newline"
-    } else {
-        "check that the whole value was copied"
+/// What a value given to `--expect` seems to be, when it is no fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LooksLike {
+    /// 64 hex digits without the `sha256:` prefix.
+    BareDigest,
+    /// 8 hex digits: the short form.
+    ShortForm,
+    /// Something with a `:`, such as another algorithm's prefix.
+    OtherAlgorithm,
+    /// Nothing in particular.
+    Nothing {
+        /// Whether the value has surrounding whitespace.
+        spaced: bool,
+    },
+}
+
+impl FingerprintError {
+    /// The exit class of a run this error ends.
+    pub(crate) const fn exit(&self) -> Exit {
+        match self {
+            FingerprintError::NoKeys
+            | FingerprintError::NoKid { .. }
+            | FingerprintError::NoUsableFingerprint { .. } => Exit::KeyUnusable,
+            _ => Exit::Usage,
+        }
     }
 }
 
@@ -156,74 +203,9 @@ fn is_hex(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// How long an HMAC secret is, and for which algorithms that is too short.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Strength {
-    /// Length in bytes, as used for signing.
-    pub bytes: usize,
-    /// A well-known placeholder (`secret`, `changeme`, ...).
-    pub placeholder: bool,
-    /// The key's HMAC algorithms whose hash output is longer than the secret (RFC 7518 §3.2).
-    pub too_short_for: Vec<Algorithm>,
-    /// The key's HMAC algorithms the length is enough for.
-    pub long_enough_for: Vec<Algorithm>,
-}
-
-impl Strength {
-    /// Judge `secret` for the HMAC algorithms among `algorithms`.
-    pub fn of(secret: &[u8], algorithms: &[Algorithm]) -> Self {
-        let (too_short_for, long_enough_for) = algorithms
-            .iter()
-            .copied()
-            .filter(|a| hmac_output_len(*a).is_some())
-            .partition(|a| hmac_output_len(*a).is_some_and(|len| secret.len() < len));
-        Strength {
-            bytes: secret.len(),
-            placeholder: is_placeholder(secret),
-            too_short_for,
-            long_enough_for,
-        }
-    }
-
-    /// Whether the secret is weak for any of its algorithms.
-    pub fn is_weak(&self) -> bool {
-        self.placeholder || !self.too_short_for.is_empty()
-    }
-
-    /// Why it is weak, in plain words (never quoting the secret).
-    pub fn reason(&self) -> Option<String> {
-        let mut parts = Vec::new();
-        if self.placeholder {
-            parts.push("it is a well-known placeholder secret that anyone can guess".to_owned());
-        }
-        if !self.too_short_for.is_empty() {
-            let hashes: Vec<String> = self
-                .too_short_for
-                .iter()
-                .map(|a| format!("{a:?} ({} bytes)", hmac_output_len(*a).unwrap_or(0)))
-                .collect();
-            parts.push(format!(
-                "{} bytes is shorter than the hash output of {} (RFC 7518 §3.2)",
-                self.bytes,
-                join_and(&hashes)
-            ));
-        }
-        (!parts.is_empty()).then(|| parts.join("; "))
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-pub fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// How a text secret ends, when it ends in whitespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     /// One `\n`.
     Lf,
     /// One `\r\n`.
@@ -234,7 +216,7 @@ pub enum Ending {
 
 impl Ending {
     /// Stable machine name.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Ending::Lf => "lf",
             Ending::Crlf => "crlf",
@@ -247,18 +229,18 @@ impl Ending {
 /// Windows. Most services read such a secret byte for byte, some strip it: the classic cause
 /// of "same secret, different signature".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Trailing {
+pub(crate) struct Trailing {
     /// What it ends with.
-    pub ending: Ending,
+    pub(crate) ending: Ending,
     /// How many bytes of trailing whitespace there are.
-    pub bytes: usize,
+    pub(crate) bytes: usize,
 }
 
 impl Trailing {
     /// The trailing whitespace of `secret` and the secret without it, when `secret` is text
     /// (UTF-8 without control characters before the trailing whitespace). Binary secrets
     /// (decoded from hex, base64 or a JWK) are left alone: a final 0x0a byte there is chance.
-    pub fn of(secret: &[u8]) -> Option<(Trailing, &[u8])> {
+    pub(crate) fn of(secret: &[u8]) -> Option<(Trailing, &[u8])> {
         let without = secret.trim_ascii_end();
         let stripped = &secret[without.len()..];
         let is_text = std::str::from_utf8(without)
@@ -279,75 +261,66 @@ impl Trailing {
             without,
         ))
     }
-
-    /// "a newline (LF)", "a CRLF line ending", "3 bytes of trailing whitespace".
-    pub fn describe(&self) -> String {
-        match self.ending {
-            Ending::Lf => "a newline (LF)".into(),
-            Ending::Crlf => "a Windows line ending (CRLF)".into(),
-            Ending::Whitespace => format!("{} bytes of whitespace", self.bytes),
-        }
-    }
 }
 
 /// The digests of one key. Absent from a report when withheld.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Digests {
+pub(crate) struct Digests {
     /// `sha256:<64 hex>`.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// RFC 7638 thumbprint (asymmetric keys).
-    pub thumbprint: Option<String>,
+    pub(crate) thumbprint: Option<String>,
     /// `sha256:<64 hex>` of the secret without its trailing whitespace (see [`Trailing`]).
-    pub without_trailing: Option<String>,
+    pub(crate) without_trailing: Option<String>,
 }
 
 /// How one key compared with the expected fingerprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyMatch {
+pub(crate) struct KeyMatch {
     /// The key as used for signing has the expected fingerprint.
-    pub matched: bool,
+    pub(crate) matched: bool,
     /// The secret without its trailing whitespace has it (only for secrets that have some).
-    pub matched_without_trailing: Option<bool>,
+    pub(crate) matched_without_trailing: Option<bool>,
 }
 
 /// Everything `fingerprint` reports about one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyReport {
+pub(crate) struct KeyReport {
     /// The key's label.
-    pub label: String,
+    pub(crate) label: String,
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// Its family.
-    pub family: Family,
+    pub(crate) family: Family,
     /// Its `kid`, if any.
-    pub kid: Option<String>,
+    pub(crate) kid: Option<String>,
     /// A private key (fingerprinted by its public half).
-    pub private: bool,
+    pub(crate) private: bool,
     /// Why jwtctl cannot sign or verify with it, if it cannot.
-    pub unusable: Option<String>,
+    pub(crate) unusable: Option<String>,
     /// Length and strength (HMAC secrets).
-    pub strength: Option<Strength>,
+    pub(crate) strength: Option<Strength>,
     /// Trailing whitespace of a text secret.
-    pub trailing: Option<Trailing>,
+    pub(crate) trailing: Option<Trailing>,
     /// The digests; `None` when withheld (an expectation was given without `show_actual`).
-    pub digests: Option<Digests>,
+    pub(crate) digests: Option<Digests>,
     /// The comparison, when an expectation was given.
-    pub expect: Option<KeyMatch>,
+    pub(crate) expect: Option<KeyMatch>,
 }
 
 /// The whole run's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
+pub(crate) struct Report {
     /// One entry per selected key, in key ring order.
-    pub keys: Vec<KeyReport>,
+    pub(crate) keys: Vec<KeyReport>,
     /// The expectation, if one was given.
-    pub expected: Option<Expected>,
+    pub(crate) expected: Option<Expected>,
 }
 
 impl Report {
     /// `None` without an expectation; otherwise whether a key (the only one, or with
     /// `any`, one of them) has the expected fingerprint.
-    pub fn matched(&self) -> Option<bool> {
+    pub(crate) fn matched(&self) -> Option<bool> {
         self.expected.as_ref()?;
         Some(
             self.keys
@@ -359,15 +332,15 @@ impl Report {
 
 /// What to report on and compare.
 #[derive(Debug, Clone, Default)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     /// Only keys with this `kid`.
-    pub kid: Option<&'a str>,
+    pub(crate) kid: Option<&'a str>,
     /// Compare with this.
-    pub expected: Option<Expected>,
+    pub(crate) expected: Option<Expected>,
     /// With several keys, one match is enough (otherwise several keys are a usage error).
-    pub any: bool,
+    pub(crate) any: bool,
     /// Show the actual digests even though an expectation was given.
-    pub show_actual: bool,
+    pub(crate) show_actual: bool,
 }
 
 /// Fingerprint the keys of a ring and compare them with the expectation.
@@ -375,11 +348,9 @@ pub struct Options<'a> {
 /// With an expectation, exactly one key must be in scope (after `kid` selection) unless
 /// `any` is set: a health check that silently passes because *some* key of a ring matched
 /// would not notice that the key it cares about changed.
-pub fn report(keys: &[Key], options: Options<'_>) -> Result<Report, Failure> {
+pub(crate) fn report(keys: &[Key], options: Options<'_>) -> Result<Report, FingerprintError> {
     if keys.is_empty() {
-        return Err(Failure::key("no key or secret to fingerprint")
-            .hint("name one: --secret-env NAME, --secret-file PATH, --secret-stdin or --key PATH")
-            .hint("or set JWT_SECRET, which is used when no key option is given"));
+        return Err(FingerprintError::NoKeys);
     }
     let selected: Vec<&Key> = match options.kid {
         None => keys.iter().collect(),
@@ -399,7 +370,7 @@ pub fn report(keys: &[Key], options: Options<'_>) -> Result<Report, Failure> {
     })
 }
 
-fn select_kid<'k>(keys: &'k [Key], kid: &str) -> Result<Vec<&'k Key>, Failure> {
+fn select_kid<'k>(keys: &'k [Key], kid: &str) -> Result<Vec<&'k Key>, FingerprintError> {
     let selected: Vec<&Key> = keys
         .iter()
         .filter(|k| k.kid.as_deref() == Some(kid))
@@ -407,43 +378,34 @@ fn select_kid<'k>(keys: &'k [Key], kid: &str) -> Result<Vec<&'k Key>, Failure> {
     if !selected.is_empty() {
         return Ok(selected);
     }
-    let kids: Vec<String> = keys
-        .iter()
-        .filter_map(|k| k.kid.as_ref().map(|kid| format!("`{kid}`")))
-        .collect();
-    let failure = Failure::key(format!("no key with kid `{kid}` in the key ring"));
-    Err(if kids.is_empty() {
-        failure.hint("none of the given keys has a kid")
-    } else {
-        failure.hint(format!("kids present: {}", kids.join(", ")))
+    Err(FingerprintError::NoKid {
+        kid: kid.to_owned(),
+        present: keys.iter().filter_map(|k| k.kid.clone()).collect(),
     })
 }
 
-fn check_scope(selected: &[&Key], expected: &Expected, any: bool) -> Result<(), Failure> {
+fn check_scope(selected: &[&Key], expected: &Expected, any: bool) -> Result<(), FingerprintError> {
     if selected.len() > 1 && !any {
-        let labels: Vec<String> = selected.iter().map(|k| format!("`{}`", k.label)).collect();
-        return Err(Failure::usage(format!(
-            "an expected fingerprint is compared with one key, but {} keys are given: {}",
-            selected.len(),
-            labels.join(", ")
-        ))
-        .hint("pick one with --kid KID, or give only the key to check")
-        .hint("or pass --any to accept a match with any of them"));
+        return Err(FingerprintError::SeveralKeys {
+            labels: selected.iter().map(|k| k.label.clone()).collect(),
+        });
     }
     if expected.notation == Notation::Thumbprint
         && let [first, ..] = selected
         && selected.iter().all(|k| k.family == Family::Hmac)
     {
-        return Err(Failure::usage(format!(
-            "--expect: an RFC 7638 thumbprint names an asymmetric key, but `{}` is an HMAC secret",
-            first.label
-        ))
-        .hint("an HMAC secret's fingerprint is written `sha256:` and 64 hex digits"));
+        return Err(FingerprintError::ThumbprintForHmac {
+            label: first.label.clone(),
+        });
     }
     Ok(())
 }
 
-fn key_report(key: &Key, expected: Option<&Expected>, show: bool) -> Result<KeyReport, Failure> {
+fn key_report(
+    key: &Key,
+    expected: Option<&Expected>,
+    show: bool,
+) -> Result<KeyReport, FingerprintError> {
     let digest = digest_bytes(key)?;
     let secret = key.secret().map(|s| s.expose());
     let trailing = secret.and_then(Trailing::of);
@@ -481,12 +443,14 @@ fn key_report(key: &Key, expected: Option<&Expected>, show: bool) -> Result<KeyR
 }
 
 /// The 32 digest bytes behind a key's `sha256:` fingerprint.
-fn digest_bytes(key: &Key) -> Result<[u8; DIGEST_LEN], Failure> {
+fn digest_bytes(key: &Key) -> Result<[u8; DIGEST_LEN], FingerprintError> {
     key.fingerprint
         .strip_prefix("sha256:")
         .and_then(|hex| decode_hex(hex.as_bytes()))
         .and_then(|bytes| bytes.try_into().ok())
-        .ok_or_else(|| Failure::key(format!("key `{}` has no usable fingerprint", key.label)))
+        .ok_or_else(|| FingerprintError::NoUsableFingerprint {
+            label: key.label.clone(),
+        })
 }
 
 fn sha2_digest(bytes: &[u8]) -> [u8; DIGEST_LEN] {
@@ -495,320 +459,4 @@ fn sha2_digest(bytes: &[u8]) -> [u8; DIGEST_LEN] {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::exit::Exit;
-    use crate::keys::parse::{Origin, key_file};
-
-    const RFC7638_JWK: &str = r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#;
-    const RFC7638_THUMBPRINT: &str = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
-
-    fn origin(label: &str) -> Origin {
-        Origin {
-            label: label.into(),
-            origin: format!("test {label}"),
-            modified: None,
-        }
-    }
-
-    fn hmac(label: &str, secret: &[u8]) -> Key {
-        crate::keys::parse::test_hmac(label, secret)
-    }
-
-    /// SHA-256 in hex, computed here rather than through the code under test.
-    pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-
-    fn expect(text: &str) -> Options<'static> {
-        Options {
-            expected: Some(Expected::parse(text).unwrap()),
-            ..Options::default()
-        }
-    }
-
-    #[test]
-    fn expected_values_are_parsed_strictly() {
-        let hex = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
-        for ok in [
-            format!("sha256:{hex}"),
-            format!("SHA256:{}", hex.to_lowercase()),
-        ] {
-            let e = Expected::parse(&ok).unwrap();
-            assert_eq!(e.notation(), Notation::Full);
-            assert_eq!(e.shown(), format!("sha256:{}", hex.to_lowercase()));
-        }
-        let t = Expected::parse(RFC7638_THUMBPRINT).unwrap();
-        assert_eq!(
-            (t.notation(), t.shown().as_str()),
-            (Notation::Thumbprint, RFC7638_THUMBPRINT)
-        );
-        assert_eq!(
-            Expected::parse_short("1A2b3c4D").unwrap().shown(),
-            "1a2b3c4d"
-        );
-        for bad in [
-            "",
-            hex,
-            &format!("sha256:{}", &hex[1..]),
-            &format!("sha256:{hex}0"),
-            &format!("sha256:{hex}\n"),
-            &format!(" sha256:{hex}"),
-            &format!("sha256:{}g", &hex[1..]),
-            &format!("sha1:{hex}"),
-            "1a2b3c4d",
-            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9X",
-            "NzbLsXh8uDCcd+6MNwXF4W/7noWXFZAfHkxZsRGC9Xs",
-            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xt",
-            "sha256:é",
-        ] {
-            let err = Expected::parse(bad).unwrap_err();
-            assert_eq!(err.exit, Exit::Usage, "{bad:?}");
-        }
-        for bad in [
-            "1a2b3c4",
-            "1a2b3c4d5",
-            "1a2b3c4g",
-            " 1a2b3c4d",
-            &format!("sha256:{hex}"),
-        ] {
-            assert_eq!(
-                Expected::parse_short(bad).unwrap_err().exit,
-                Exit::Usage,
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn malformed_expectations_do_not_echo_the_value() {
-        let secret = "hunter2-the-actual-secret";
-        let err = Expected::parse(secret).unwrap_err();
-        let shown = format!("{} {:?}", err.message, err.hints);
-        assert!(!shown.contains("hunter2"), "{shown}");
-        let err = Expected::parse_short(secret).unwrap_err();
-        assert!(!format!("{} {:?}", err.message, err.hints).contains("hunter2"));
-        assert!(
-            Expected::parse("1a2b3c4d").unwrap_err().hints[1].contains("--expect-short"),
-            "a short form needs its own flag"
-        );
-    }
-
-    #[test]
-    fn hmac_fingerprint_is_sha256_of_the_bytes() {
-        let secret = b"a-secret-of-thirty-two-bytes-!!!";
-        let report = report(&[hmac("s", secret)], Options::default()).unwrap();
-        let key = &report.keys[0];
-        let digests = key.digests.as_ref().unwrap();
-        assert_eq!(
-            digests.fingerprint,
-            format!("sha256:{}", hex_sha256(secret))
-        );
-        assert_eq!(digests.thumbprint, None);
-        assert_eq!(report.matched(), None);
-        let strength = key.strength.as_ref().unwrap();
-        assert_eq!(strength.bytes, 32);
-        assert_eq!(strength.long_enough_for, [Algorithm::HS256]);
-        assert_eq!(strength.too_short_for, [Algorithm::HS384, Algorithm::HS512]);
-    }
-
-    #[test]
-    fn rfc7638_example_key() {
-        let keys = key_file(origin("rfc"), RFC7638_JWK.as_bytes()).unwrap();
-        let report = report(&keys, Options::default()).unwrap();
-        let digests = report.keys[0].digests.as_ref().unwrap();
-        assert_eq!(digests.thumbprint.as_deref(), Some(RFC7638_THUMBPRINT));
-        let raw = b64::decode(RFC7638_THUMBPRINT.as_bytes()).unwrap();
-        let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(digests.fingerprint, format!("sha256:{hex}"));
-        assert_eq!(report.keys[0].strength, None);
-        for expected in [RFC7638_THUMBPRINT.to_owned(), format!("sha256:{hex}")] {
-            let r = super::report(&keys, expect(&expected)).unwrap();
-            assert_eq!(r.matched(), Some(true), "{expected}");
-            assert_eq!(r.keys[0].digests, None, "withheld unless asked");
-        }
-    }
-
-    #[test]
-    fn match_and_mismatch() {
-        let secret = b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        let keys = [hmac("s", secret)];
-        let good = format!("sha256:{}", hex_sha256(secret));
-        let r = report(&keys, expect(&good)).unwrap();
-        assert_eq!(r.matched(), Some(true));
-        assert!(!r.keys[0].strength.as_ref().unwrap().is_weak());
-        let other = format!("sha256:{}", hex_sha256(b"another"));
-        let r = report(&keys, expect(&other)).unwrap();
-        assert_eq!(r.matched(), Some(false));
-        assert_eq!(r.keys[0].digests, None);
-        let shown = report(
-            &keys,
-            Options {
-                show_actual: true,
-                ..expect(&other)
-            },
-        )
-        .unwrap();
-        assert_eq!(shown.keys[0].digests.as_ref().unwrap().fingerprint, good);
-        let short = |s: &str| Options {
-            expected: Some(Expected::parse_short(s).unwrap()),
-            ..Options::default()
-        };
-        assert_eq!(
-            report(&keys, short(&good[7..15])).unwrap().matched(),
-            Some(true)
-        );
-        assert_eq!(
-            report(&keys, short(&other[7..15])).unwrap().matched(),
-            Some(false)
-        );
-    }
-
-    #[test]
-    fn several_keys_need_a_selection_or_any() {
-        let keys = [hmac("a", &[1; 64]), hmac("b", &[2; 64])];
-        let fp_b = format!("sha256:{}", hex_sha256(&[2; 64]));
-        let err = report(&keys, expect(&fp_b)).unwrap_err();
-        assert_eq!(err.exit, Exit::Usage);
-        assert!(err.message.contains("2 keys"), "{}", err.message);
-        let any = report(
-            &keys,
-            Options {
-                any: true,
-                ..expect(&fp_b)
-            },
-        )
-        .unwrap();
-        assert_eq!(any.matched(), Some(true));
-        assert_eq!(
-            any.keys
-                .iter()
-                .map(|k| k.expect.unwrap().matched)
-                .collect::<Vec<_>>(),
-            [false, true]
-        );
-        assert_eq!(report(&keys, Options::default()).unwrap().keys.len(), 2);
-    }
-
-    #[test]
-    fn kid_selection() {
-        let set = r#"{"keys":[
-            {"kty":"OKP","crv":"Ed25519","kid":"a","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
-            {"kty":"EC","crv":"P-256","kid":"b","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
-        let keys = key_file(origin("set"), set.as_bytes()).unwrap();
-        let r = report(
-            &keys,
-            Options {
-                kid: Some("b"),
-                ..Options::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(r.keys.len(), 1);
-        assert_eq!(
-            (r.keys[0].family, r.keys[0].kid.as_deref()),
-            (Family::Ec, Some("b"))
-        );
-        let err = report(
-            &keys,
-            Options {
-                kid: Some("zz"),
-                ..Options::default()
-            },
-        )
-        .unwrap_err();
-        assert_eq!(err.exit, Exit::KeyUnusable);
-        assert!(err.hints[0].contains("`a`, `b`"), "{:?}", err.hints);
-    }
-
-    #[test]
-    fn thumbprint_notation_is_for_asymmetric_keys() {
-        let keys = [hmac("s", &[9; 64])];
-        let err = report(&keys, expect(RFC7638_THUMBPRINT)).unwrap_err();
-        assert_eq!(err.exit, Exit::Usage);
-        // The same 32 bytes as the HMAC fingerprint, written as a thumbprint: still refused,
-        // the notation says which kind of key the operator meant.
-        let raw = sha2_digest(&[9; 64]);
-        let err = report(&keys, expect(&b64::encode(raw))).unwrap_err();
-        assert_eq!(err.exit, Exit::Usage);
-    }
-
-    #[test]
-    fn weak_secrets() {
-        let placeholder = Strength::of(b"changeme", Family::Hmac.algorithms());
-        assert!(placeholder.placeholder && placeholder.is_weak());
-        let reason = placeholder.reason().unwrap();
-        assert!(reason.contains("placeholder"), "{reason}");
-        assert!(
-            !reason.contains("changeme"),
-            "never quotes the secret: {reason}"
-        );
-        let short = Strength::of(&[7; 20], Family::Hmac.algorithms());
-        assert_eq!(
-            short.reason().unwrap(),
-            "20 bytes is shorter than the hash output of HS256 (32 bytes), HS384 (48 bytes) \
-             and HS512 (64 bytes) (RFC 7518 §3.2)"
-        );
-        let pinned = Strength::of(&[7; 32], &[Algorithm::HS256]);
-        assert!(!pinned.is_weak());
-        assert_eq!(pinned.reason(), None);
-        let long = Strength::of(&[7; 64], Family::Hmac.algorithms());
-        assert!(!long.is_weak());
-    }
-
-    #[test]
-    fn trailing_whitespace_of_text_secrets() {
-        let t = |s: &[u8]| Trailing::of(s).map(|(t, w)| (t.ending, t.bytes, w.to_vec()));
-        assert_eq!(t(b"abc\n"), Some((Ending::Lf, 1, b"abc".to_vec())));
-        assert_eq!(t(b"abc\r\n"), Some((Ending::Crlf, 2, b"abc".to_vec())));
-        assert_eq!(
-            t(b"abc \n\n"),
-            Some((Ending::Whitespace, 3, b"abc".to_vec()))
-        );
-        assert_eq!(t(b"abc"), None);
-        assert_eq!(t(b"\n"), None, "nothing but whitespace");
-        assert_eq!(t(b"\xff\x10binary\n"), None, "binary secret");
-    }
-
-    #[test]
-    fn newline_terminated_secret_shows_both_fingerprints() {
-        let keys = [hmac("file", b"the-real-secret-of-32-bytes-long!\n")];
-        let without = format!(
-            "sha256:{}",
-            hex_sha256(b"the-real-secret-of-32-bytes-long!")
-        );
-        let r = report(&keys, Options::default()).unwrap();
-        let key = &r.keys[0];
-        assert_eq!(key.trailing.unwrap().ending, Ending::Lf);
-        let digests = key.digests.as_ref().unwrap();
-        assert_eq!(
-            digests.fingerprint,
-            format!(
-                "sha256:{}",
-                hex_sha256(b"the-real-secret-of-32-bytes-long!\n")
-            )
-        );
-        assert_eq!(digests.without_trailing.as_deref(), Some(without.as_str()));
-        // Expecting the secret without its newline: a mismatch, with the reason found.
-        let r = report(&keys, expect(&without)).unwrap();
-        assert_eq!(r.matched(), Some(false));
-        assert_eq!(
-            r.keys[0].expect,
-            Some(KeyMatch {
-                matched: false,
-                matched_without_trailing: Some(true)
-            })
-        );
-    }
-
-    #[test]
-    fn no_keys_is_a_key_failure_with_hints() {
-        let err = report(&[], Options::default()).unwrap_err();
-        assert_eq!(err.exit, Exit::KeyUnusable);
-        assert!(err.hints.iter().any(|h| h.contains("JWT_SECRET")));
-    }
-}
+pub(crate) mod tests;

@@ -3,18 +3,18 @@
 //! ring), 5 (no usable key).
 
 use super::Output;
+use super::load::{self, HttpFetch, Stdin};
 use crate::cli::FingerprintArgs;
 use crate::context::Context;
+use crate::error::Failure;
 use crate::exit::Exit;
-use crate::fingerprint::{self, Expected, Options};
+use crate::fingerprint::{self, Expected, FingerprintError, Options};
 use crate::input::Stream;
-use crate::keys::fetch::HttpFetch;
-use crate::keys::load::{self, Stdin};
 use crate::render;
 use std::io::Write;
 
 /// Run `jwtctl fingerprint`.
-pub fn run(
+pub(crate) fn run(
     args: &FingerprintArgs,
     ctx: &Context,
     output: Output,
@@ -25,8 +25,8 @@ pub fn run(
     // The expectation is checked before any key is read: a typo in a health check is a usage
     // error (2), never a mismatch (1), and never waits on a secret prompt.
     let expected = match (&args.expect, &args.expect_short) {
-        (Some(full), _) => Some(Expected::parse(full)?),
-        (None, Some(short)) => Some(Expected::parse_short(short)?),
+        (Some(full), _) => Some(Expected::parse(full).map_err(worded)?),
+        (None, Some(short)) => Some(Expected::parse_short(short).map_err(worded)?),
         (None, None) => None,
     };
     let stdin = Stdin {
@@ -47,7 +47,8 @@ pub fn run(
             any: args.any,
             show_actual: args.show_actual,
         },
-    )?;
+    )
+    .map_err(worded)?;
     if !output.quiet {
         if output.json {
             let mut buf = Vec::new();
@@ -62,6 +63,10 @@ pub fn run(
         Some(false) => Exit::Mismatch,
         Some(true) | None => Exit::Ok,
     })
+}
+
+fn worded(error: FingerprintError) -> Failure {
+    render::fingerprint::failure(&error)
 }
 
 #[cfg(test)]

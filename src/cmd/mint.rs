@@ -12,6 +12,7 @@
 
 use super::Output;
 use super::audit::log_path;
+use super::load::{self, Fetch, KeyRing};
 use crate::audit::{self, AuditError, Body, MintFacts, RunFacts, TokenFacts};
 use crate::cli::MintArgs;
 use crate::context::Context;
@@ -19,7 +20,6 @@ use crate::error::Failure;
 use crate::exit::Exit;
 use crate::input::Stream;
 use crate::input::{self, Line, LineJob, Source};
-use crate::keys::load::{self, Fetch, KeyRing};
 use crate::keys::signature::{Prepared, default_signing_alg};
 use crate::keys::{self, Key, Material};
 use crate::mint::{self, Draft, Expiry, Fresh, KidChoice, MintError, Old, Recipe, Sealed};
@@ -146,8 +146,9 @@ pub fn run(
     for notice in ring.notices.iter().chain(&checking.notices) {
         super::note(err, &output.err_style, notice);
     }
-    if let (Some(secret), Some(len)) = (key.secret(), keys::hmac_output_len(alg))
-        && let Some(why) = keys::parse::weakness(secret.expose(), len)
+    if let Some(secret) = key.secret()
+        && let Some(why) =
+            crate::render::fingerprint::weakness(&keys::Strength::of(secret.expose(), &[alg]))
     {
         warn(
             err,

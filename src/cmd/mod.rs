@@ -4,6 +4,7 @@ pub mod audit;
 pub mod completions;
 pub mod decode;
 pub mod fingerprint;
+pub mod load;
 pub mod mint;
 pub mod progress;
 pub mod verify;

@@ -1,14 +1,13 @@
 //! `jwtctl verify`: load the keys once, prepare them once, then run the pure core on every
 //! token and render its report.
 
+use super::load::{self, HttpFetch, KeyRing, Stdin};
 use super::{Output, TokenJob};
 use crate::cli::VerifyArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::input::{self, Stream};
-use crate::keys::fetch::HttpFetch;
-use crate::keys::load::{self, KeyRing, Stdin};
 use crate::keys::signature::Prepared;
 use crate::render;
 use crate::token::{Malformed, Token};
@@ -16,19 +15,19 @@ use crate::verify::{Facts, Policy, verify};
 use std::io::Write;
 
 /// The per-token work of `verify`: borrowed, prepared keys and the policy.
-pub struct Verify<'a> {
+pub(crate) struct Verify<'a> {
     /// Keys in ring order, prepared once.
-    pub ring: &'a [Prepared<'a>],
+    pub(crate) ring: &'a [Prepared<'a>],
     /// What the operator asks of every token.
-    pub policy: Policy,
+    pub(crate) policy: Policy,
     /// What is known about where the keys came from.
-    pub facts: Facts<'a>,
+    pub(crate) facts: Facts<'a>,
     /// How reports are shown, with what does not depend on the token rendered once.
-    pub render: Render<'a>,
+    pub(crate) render: Render<'a>,
 }
 
 /// How `verify` shows its reports, decided once per run.
-pub enum Render<'a> {
+pub(crate) enum Render<'a> {
     /// Nothing on stdout (`--quiet`).
     Quiet,
     /// JSON Lines.
@@ -39,7 +38,7 @@ pub enum Render<'a> {
 
 impl<'a> Render<'a> {
     /// The renderer `output` asks for, over the keys of the ring, judging times at `at`.
-    pub fn new(output: &Output, ring: &[Prepared<'a>], at: i64) -> Self {
+    pub(crate) fn new(output: &Output, ring: &[Prepared<'a>], at: i64) -> Self {
         let keys = ring.iter().map(|p| p.key);
         if output.quiet {
             Render::Quiet
@@ -59,9 +58,7 @@ impl TokenJob for Verify<'_> {
             Render::Json(json) => json.write(line, &report, self.policy.at, out),
             Render::Human(human) => human.write(&report, out),
         }
-        let exit = report.verdict.exit();
-        report.discard();
-        exit
+        report.verdict.exit()
     }
 
     fn malformed(&self, line: u64, error: &Malformed, output: &Output, out: &mut Vec<u8>) {
@@ -72,7 +69,7 @@ impl TokenJob for Verify<'_> {
 }
 
 /// Run `jwtctl verify`.
-pub fn run(
+pub(crate) fn run(
     args: &VerifyArgs,
     ctx: &Context,
     output: Output,
@@ -101,20 +98,25 @@ pub fn run(
     let at = args.at.unwrap_or(ctx.now);
     let job = Verify {
         ring: &ring,
-        policy: Policy {
-            iss: args.iss.clone(),
-            aud: args.aud.clone(),
-            require: args.require.clone(),
-            typ: args.typ.clone(),
-            leeway: args.leeway,
-            at,
-        },
+        policy: policy(args, at),
         facts: Facts {
             jwks_kids: keys.jwks_kids.as_deref(),
         },
         render: Render::new(&output, &ring, at),
     };
     super::run_tokens(&args.input, &job, output, ctx, stdin, out, err)
+}
+
+/// What the operator asks of every token, judged at `at`.
+fn policy(args: &VerifyArgs, at: i64) -> Policy {
+    Policy {
+        iss: args.iss.clone(),
+        aud: args.aud.clone(),
+        require: args.require.clone(),
+        typ: args.typ.clone(),
+        leeway: args.leeway,
+        at,
+    }
 }
 
 fn no_key() -> Failure {
@@ -132,7 +134,11 @@ fn tell(keys: &KeyRing, output: &Output, err: &mut dyn Write) {
         super::note(err, style, notice);
     }
     for key in &keys.keys {
-        if let Some(why) = key.weakness() {
+        if let Some(why) = key
+            .strength()
+            .filter(|s| s.is_weak_for_all())
+            .and_then(|s| render::fingerprint::weakness(&s))
+        {
             super::warn(
                 err,
                 style,

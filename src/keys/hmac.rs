@@ -2,9 +2,8 @@
 //!
 //! RustCrypto's `hmac` over `sha2` (which uses the CPU's SHA extensions when it has them).
 //! A check clones the keyed state, hashes the message and compares in constant time. This is
-//! what a batch spends on each token, and here it costs about half what aws-lc-rs's
-//! `hmac::sign` does for the same ~300-byte input (measured: 3.1M against 1.8M HS256 per
-//! second on one core), because aws-lc sets up and copies a whole context per call.
+//! what a batch spends on each token, and here it is cheaper than aws-lc-rs's `hmac::sign`,
+//! which sets up and copies a whole context per call (docs/PERFORMANCE.md has the numbers).
 //!
 //! The keyed states are as good as the secret for forging a signature, so every one of them,
 //! the long-lived and the per-check copies alike, is wiped when it is dropped. What the `hmac`
@@ -56,9 +55,8 @@ impl<M: Mac + KeyInit + Clone + FixedOutputReset> Wiped<M> {
 }
 
 /// Whether `signature` is `tag`, in constant time (subtle's comparisons, a word of 8 bytes at
-/// a time: byte by byte, through subtle's barrier, a 32-byte tag cost about 290 instructions,
-/// some 3% of what a batch's verify spends per token besides SHA-256). A signature of another
-/// length is a mismatch: lengths are not secret.
+/// a time: byte by byte, subtle's barrier made the comparison a visible part of a batch's
+/// cost per token). A signature of another length is a mismatch: lengths are not secret.
 fn same_tag(tag: &[u8], signature: &[u8]) -> bool {
     if tag.len() != signature.len() {
         return false;
@@ -76,7 +74,7 @@ fn same_tag(tag: &[u8], signature: &[u8]) -> bool {
 }
 
 /// One secret keyed for the three HMAC algorithms.
-pub struct HmacKeys {
+pub(crate) struct HmacKeys {
     s256: Wiped<Hmac<Sha256>>,
     s384: Wiped<Hmac<Sha384>>,
     s512: Wiped<Hmac<Sha512>>,
@@ -84,7 +82,7 @@ pub struct HmacKeys {
 
 impl HmacKeys {
     /// Compute the keyed states of `secret`.
-    pub fn new(secret: &[u8]) -> Self {
+    pub(crate) fn new(secret: &[u8]) -> Self {
         HmacKeys {
             s256: Wiped::keyed(secret),
             s384: Wiped::keyed(secret),
@@ -93,7 +91,7 @@ impl HmacKeys {
     }
 
     /// The tag of `message` under `alg`; `None` when `alg` is not an HMAC algorithm.
-    pub fn sign(&self, alg: Algorithm, message: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn sign(&self, alg: Algorithm, message: &[u8]) -> Option<Vec<u8>> {
         match alg {
             Algorithm::HS256 => Some(self.s256.tag(message)),
             Algorithm::HS384 => Some(self.s384.tag(message)),
@@ -104,7 +102,7 @@ impl HmacKeys {
 
     /// Whether `signature` is the tag of `message` under `alg` (compared in constant time);
     /// `None` when `alg` is not an HMAC algorithm.
-    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
+    pub(crate) fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
         match alg {
             Algorithm::HS256 => Some(self.s256.verify(message, signature)),
             Algorithm::HS384 => Some(self.s384.verify(message, signature)),

@@ -1,24 +1,31 @@
 //! The key model: what a key is, which algorithms it pins, and how it is identified.
 //!
 //! Keys are built from bytes by [`parse`] (pure: content detection of PEM, DER, JWK, JWKS;
-//! key-confusion and weak-secret checks) and from the outside world by [`load`] (env, files,
-//! stdin, prompt, URL). The algorithm is always pinned by the key (or `--alg`), never by a
-//! token header.
+//! the key-confusion check); a secret's weakness is judged once, by [`Strength`]. Which keys
+//! a run wants is a [`KeySpec`]; reading them from the outside world (env, files, stdin,
+//! prompt, URL) is the command layer's job (`cmd::load`).
+//! The algorithm is always pinned by the key (or `--alg`), never by a token header.
 
-pub mod fetch;
-pub mod fingerprint;
-pub mod hmac;
-pub mod load;
-pub mod parse;
-pub mod secret;
-pub mod signature;
+pub(crate) mod digest;
+pub(crate) mod encoding;
+mod error;
+pub(crate) mod hmac;
+pub(crate) mod parse;
+pub(crate) mod secret;
+pub(crate) mod signature;
+pub(crate) mod spec;
+pub(crate) mod strength;
 
+pub(crate) use encoding::{SecretEncoding, decode_hex, decode_secret};
+pub(crate) use error::KeyError;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
-pub use secret::Secret;
+pub(crate) use secret::Secret;
+pub(crate) use spec::{KeySource, KeySpec};
+pub(crate) use strength::Strength;
 
 /// The kind of key, which decides the algorithms it can ever be used with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
+pub(crate) enum Family {
     /// A shared secret: HS256/384/512.
     Hmac,
     /// RSA: RS256/384/512, PS256/384/512.
@@ -31,7 +38,7 @@ pub enum Family {
 
 impl Family {
     /// Human name.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Family::Hmac => "HMAC secret",
             Family::Rsa => "RSA key",
@@ -41,7 +48,7 @@ impl Family {
     }
 
     /// Every algorithm a key of this family could be used with.
-    pub fn algorithms(self) -> &'static [Algorithm] {
+    pub(crate) fn algorithms(self) -> &'static [Algorithm] {
         use Algorithm::*;
         match self {
             Family::Hmac => &[HS256, HS384, HS512],
@@ -54,7 +61,7 @@ impl Family {
 
 /// What the key can do.
 #[derive(Clone)]
-pub enum Material {
+pub(crate) enum Material {
     /// A shared secret (signs and verifies).
     Hmac(Secret),
     /// A public key (verifies only).
@@ -86,61 +93,55 @@ impl std::fmt::Debug for Material {
 
 /// One key of a key ring.
 #[derive(Debug, Clone)]
-pub struct Key {
+pub(crate) struct Key {
     /// Name shown in reports (`current`, `previous`, `env:JWT_SECRET`, ...).
-    pub label: String,
+    pub(crate) label: String,
     /// Where it came from, for messages (`file old.key`, `jwks https://...`).
-    pub origin: String,
+    pub(crate) origin: String,
     /// The JWK `kid`, when the key has one.
-    pub kid: Option<String>,
+    pub(crate) kid: Option<String>,
     /// The key's family.
-    pub family: Family,
+    pub(crate) family: Family,
     /// Algorithms this key may verify or sign with (pinned by the key's `alg` or `--alg`,
     /// otherwise every algorithm of its family). Empty for an unsupported key.
-    pub algorithms: Vec<Algorithm>,
+    pub(crate) algorithms: Vec<Algorithm>,
     /// The key material.
-    pub material: Material,
+    pub(crate) material: Material,
     /// `sha256:<64 hex>`: of the secret bytes for HMAC, of the RFC 7638 thumbprint input for
     /// asymmetric keys.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// RFC 7638 JWK thumbprint (base64url SHA-256), for asymmetric keys.
-    pub thumbprint: Option<String>,
+    pub(crate) thumbprint: Option<String>,
     /// Modification time of the key file (Unix seconds), when it came from a file.
-    pub modified: Option<i64>,
+    pub(crate) modified: Option<i64>,
 }
 
 impl Key {
     /// The first 8 hex digits of the fingerprint, for humans.
-    pub fn short_fingerprint(&self) -> &str {
-        fingerprint::short(&self.fingerprint)
+    pub(crate) fn short_fingerprint(&self) -> &str {
+        digest::short(&self.fingerprint)
     }
 
     /// Pin the key to one algorithm (`--alg`), if it fits the key's family.
-    pub fn pin(&mut self, alg: Algorithm) -> Result<(), String> {
+    pub(crate) fn pin(&mut self, alg: Algorithm) -> Result<(), KeyError> {
         if !self.family.algorithms().contains(&alg) {
-            return Err(format!(
+            return Err(KeyError::new(format!(
                 "--alg {alg:?} does not fit key `{}` ({})",
                 self.label,
                 self.family.name()
-            ));
+            )));
         }
         self.algorithms = vec![alg];
         Ok(())
     }
 
-    /// Why this HMAC secret is weak for the algorithms it may be used with, if it is.
-    pub fn weakness(&self) -> Option<String> {
-        let secret = self.secret()?;
-        let hash_len = self
-            .algorithms
-            .iter()
-            .filter_map(|&alg| hmac_output_len(alg))
-            .min()?;
-        parse::weakness(secret.expose(), hash_len)
+    /// How strong this HMAC secret is for the algorithms it may be used with.
+    pub(crate) fn strength(&self) -> Option<Strength> {
+        Some(Strength::of(self.secret()?.expose(), &self.algorithms))
     }
 
     /// The HMAC secret, if this is a shared-secret key.
-    pub fn secret(&self) -> Option<&Secret> {
+    pub(crate) fn secret(&self) -> Option<&Secret> {
         match &self.material {
             Material::Hmac(s) => Some(s),
             _ => None,
@@ -149,23 +150,25 @@ impl Key {
 }
 
 /// Parse an algorithm name as jwtctl accepts it on the command line.
-pub fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
+pub(crate) fn parse_algorithm(name: &str) -> Result<Algorithm, KeyError> {
     if name.eq_ignore_ascii_case("none") {
-        return Err("`none` is never accepted".into());
+        return Err(KeyError::new("`none` is never accepted"));
     }
     if name == "ES512" {
-        return Err("ES512 is not supported (jsonwebtoken 11 has no P-521)".into());
+        return Err(KeyError::new(
+            "ES512 is not supported (jsonwebtoken 11 has no P-521)",
+        ));
     }
     name.parse::<Algorithm>().map_err(|_| {
-        format!(
+        KeyError::new(format!(
             "unknown algorithm {name:?}: use HS256, HS384, HS512, RS256, RS384, RS512, PS256, \
              PS384, PS512, ES256, ES384 or EdDSA"
-        )
+        ))
     })
 }
 
 /// The hash output length of an HMAC algorithm, in bytes.
-pub fn hmac_output_len(alg: Algorithm) -> Option<usize> {
+pub(crate) fn hmac_output_len(alg: Algorithm) -> Option<usize> {
     match alg {
         Algorithm::HS256 => Some(32),
         Algorithm::HS384 => Some(48),

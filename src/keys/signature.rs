@@ -9,23 +9,23 @@ use std::sync::OnceLock;
 /// A key ready for many signature checks.
 pub struct Prepared<'k> {
     /// The key.
-    pub key: &'k Key,
+    pub(crate) key: &'k Key,
     hmac: Option<HmacKeys>,
     /// HMAC keys for variants of the secret, prepared on first use (see [`Prepared::variants`]).
     variants: OnceLock<Vec<Variant>>,
 }
 
 /// A variant of an HMAC secret (a near miss a diagnosis tries), ready for many checks.
-pub struct Variant {
+pub(crate) struct Variant {
     /// Which variant, as the caller that made it numbers them.
-    pub tag: usize,
+    pub(crate) tag: usize,
     keys: HmacKeys,
 }
 
 impl Variant {
     /// Does `signature` over `message` verify with this variant under `alg` (an HMAC
     /// algorithm; `None` for any other)?
-    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
+    pub(crate) fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
         self.keys.verify(alg, message, signature)
     }
 }
@@ -62,7 +62,7 @@ impl std::fmt::Display for SigError {
 
 impl<'k> Prepared<'k> {
     /// Prepare `key` (computes the HMAC key schedule for each hash once).
-    pub fn new(key: &'k Key) -> Self {
+    pub(crate) fn new(key: &'k Key) -> Self {
         let hmac = key.secret().map(|s| HmacKeys::new(s.expose()));
         Prepared {
             key,
@@ -76,7 +76,7 @@ impl<'k> Prepared<'k> {
     /// variants of the same secret for each, and an HMAC key schedule per variant per token
     /// would cost more than the check itself. Only the first call's `make` is used; there is
     /// one caller, the near-miss diagnosis. Empty for a key without a secret.
-    pub fn variants(&self, make: impl FnOnce(&[u8]) -> Vec<(usize, Secret)>) -> &[Variant] {
+    pub(crate) fn variants(&self, make: impl FnOnce(&[u8]) -> Vec<(usize, Secret)>) -> &[Variant] {
         self.variants.get_or_init(|| {
             let Some(secret) = self.key.secret() else {
                 return Vec::new();
@@ -92,7 +92,7 @@ impl<'k> Prepared<'k> {
     }
 
     /// Check the algorithm a token names against what the key allows.
-    pub fn allows(&self, alg: &str) -> Result<Algorithm, SigError> {
+    pub(crate) fn allows(&self, alg: &str) -> Result<Algorithm, SigError> {
         if let Material::Unsupported { reason } = &self.key.material {
             return Err(SigError::Unusable(reason.clone()));
         }
@@ -110,7 +110,7 @@ impl<'k> Prepared<'k> {
 
     /// Does `signature` over `message` verify with this key under `alg`? `alg` must be one
     /// the key allows (see [`Prepared::allows`]).
-    pub fn verify(
+    pub(crate) fn verify(
         &self,
         alg: Algorithm,
         message: &[u8],
@@ -144,7 +144,7 @@ impl<'k> Prepared<'k> {
 
     /// Sign `message` under `alg`, as [`sign`] does, but with the HMAC key schedule computed
     /// once in [`Prepared::new`] (minting many tokens signs with one key many times).
-    pub fn sign(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigError> {
+    pub(crate) fn sign(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigError> {
         match &self.hmac {
             Some(keys) if self.key.algorithms.contains(&alg) => match keys.sign(alg, message) {
                 Some(tag) => Ok(tag),
@@ -156,7 +156,7 @@ impl<'k> Prepared<'k> {
 }
 
 /// Sign `message` with `key` under `alg`; returns the raw signature bytes.
-pub fn sign(key: &Key, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigError> {
+pub(crate) fn sign(key: &Key, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigError> {
     if !key.algorithms.contains(&alg) {
         return Err(SigError::AlgNotAllowed {
             alg: format!("{alg:?}"),
@@ -181,7 +181,7 @@ pub fn sign(key: &Key, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, SigErr
 }
 
 /// The family's default algorithm for signing with `key` when none is asked for.
-pub fn default_signing_alg(key: &Key) -> Option<Algorithm> {
+pub(crate) fn default_signing_alg(key: &Key) -> Option<Algorithm> {
     match key.family {
         Family::Hmac if key.algorithms.contains(&Algorithm::HS256) => Some(Algorithm::HS256),
         Family::Rsa if key.algorithms.contains(&Algorithm::RS256) => Some(Algorithm::RS256),

@@ -97,7 +97,7 @@ pub fn show_row(record: &Record, style: &Style) -> String {
         cell(&facts.operator, 16),
         cell(&user, 36), // a UUID fits
         cell(&facts.alg, 6),
-        crate::keys::fingerprint::short(&facts.key_fingerprint),
+        crate::keys::digest::short(&facts.key_fingerprint),
         expires,
         escape(facts.reason.as_deref().unwrap_or("")),
     );

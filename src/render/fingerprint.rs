@@ -22,14 +22,17 @@
 
 use super::sanitize::{escape, to_json_line};
 use super::style::{Role, Style};
-use crate::fingerprint::{Digests, Expected, KeyReport, Notation, Report, Strength, join_and};
-use crate::keys::Family;
-use crate::keys::fingerprint::short;
+use crate::error::Failure;
+use crate::fingerprint::{
+    Digests, Ending, Expected, FingerprintError, KeyReport, LooksLike, Notation, Report, Trailing,
+};
+use crate::keys::digest::short;
+use crate::keys::{Family, Strength, hmac_output_len};
 use serde::Serialize;
 use std::fmt::Write as _;
 
 /// Stable machine name of a key family (the JWK `kty` for asymmetric keys).
-pub const fn family_name(family: Family) -> &'static str {
+pub(crate) const fn family_name(family: Family) -> &'static str {
     match family {
         Family::Hmac => "hmac",
         Family::Rsa => "rsa",
@@ -87,7 +90,7 @@ struct ExpectJson {
 }
 
 /// One JSON line per key.
-pub fn json(report: &Report, out: &mut Vec<u8>) {
+pub(crate) fn json(report: &Report, out: &mut Vec<u8>) {
     let expected = report.expected.as_ref().map(|e| e.shown());
     for key in &report.keys {
         let digests = key.digests.as_ref();
@@ -103,7 +106,7 @@ pub fn json(report: &Report, out: &mut Vec<u8>) {
             bytes: key.strength.as_ref().map(|s| s.bytes),
             weak: key.strength.as_ref().and_then(|s| {
                 Some(WeakJson {
-                    reason: s.reason()?,
+                    reason: weakness(s)?,
                     placeholder: s.placeholder,
                     too_short_for: s.too_short_for.iter().map(|a| format!("{a:?}")).collect(),
                 })
@@ -125,7 +128,7 @@ pub fn json(report: &Report, out: &mut Vec<u8>) {
 }
 
 /// The human report: a block per key, a blank line between blocks.
-pub fn human(report: &Report, style: &Style) -> String {
+pub(crate) fn human(report: &Report, style: &Style) -> String {
     let blocks: Vec<String> = report
         .keys
         .iter()
@@ -192,7 +195,7 @@ fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> Str
                 "{} the secret ends with {}, which is part of it and of its fingerprint; a \
                  service that strips it signs with a different key",
                 style.paint(Role::Warn, "warning:"),
-                trailing.describe()
+                describe(*trailing)
             ),
         );
         if let Some(without) = key
@@ -227,7 +230,7 @@ fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> Str
                 "{}: WITHOUT {} at its end the secret has the expected fingerprint: one side \
                  keeps it, the other strips it",
                 style.paint(Role::Bad, "MISMATCH"),
-                trailing.describe()
+                describe(trailing)
             )
         } else {
             format!(
@@ -255,7 +258,7 @@ fn strength_text(strength: &Strength, style: &Style) -> String {
     let names = |algs: &[jsonwebtoken::Algorithm]| {
         join_and(&algs.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>())
     };
-    match strength.reason() {
+    match weakness(strength) {
         None => format!(
             "{} for {}",
             style.paint(Role::Good, "ok"),
@@ -267,5 +270,167 @@ fn strength_text(strength: &Strength, style: &Style) -> String {
             names(&strength.long_enough_for)
         ),
         Some(reason) => format!("{} {reason}", style.paint(Role::Bad, "weak:")),
+    }
+}
+
+/// Why a secret is weak, in plain words (never quoting the secret), if it is.
+pub(crate) fn weakness(strength: &Strength) -> Option<String> {
+    let mut parts = Vec::new();
+    if strength.placeholder {
+        parts.push("it is a well-known placeholder secret that anyone can guess".to_owned());
+    }
+    if !strength.too_short_for.is_empty() {
+        let hashes: Vec<String> = strength
+            .too_short_for
+            .iter()
+            .map(|a| format!("{a:?} ({} bytes)", hmac_output_len(*a).unwrap_or(0)))
+            .collect();
+        parts.push(format!(
+            "{} bytes is shorter than the hash output of {} (RFC 7518 §3.2)",
+            strength.bytes,
+            join_and(&hashes)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "a newline (LF)", "a Windows line ending (CRLF)", "3 bytes of whitespace".
+fn describe(trailing: Trailing) -> String {
+    match trailing.ending {
+        Ending::Lf => "a newline (LF)".into(),
+        Ending::Crlf => "a Windows line ending (CRLF)".into(),
+        Ending::Whitespace => format!("{} bytes of whitespace", trailing.bytes),
+    }
+}
+
+/// A fingerprint error as the failure a run ends with: its message and hints.
+pub(crate) fn failure(error: &FingerprintError) -> Failure {
+    let failure = Failure::new(error.exit(), message(error));
+    match error {
+        FingerprintError::BadDigest { spaced, .. } => {
+            expect_hint(failure).hint(spaced_hint(*spaced))
+        }
+        FingerprintError::NotAFingerprint { looks_like, .. } => {
+            expect_hint(failure).hint(match looks_like {
+                LooksLike::BareDigest => {
+                    "a SHA-256 digest needs its `sha256:` prefix: --expect sha256:<64 hex>"
+                }
+                LooksLike::ShortForm => "for the 8-digit short form use --expect-short",
+                LooksLike::OtherAlgorithm => {
+                    "only SHA-256 fingerprints are supported, written `sha256:<64 hex>`"
+                }
+                LooksLike::Nothing { spaced } => spaced_hint(*spaced),
+            })
+        }
+        FingerprintError::BadShort { full, spaced, .. } => expect_hint(failure).hint(if *full {
+            "a full `sha256:` fingerprint goes to --expect"
+        } else {
+            spaced_hint(*spaced)
+        }),
+        FingerprintError::NoKeys => failure
+            .hint("name one: --secret-env NAME, --secret-file PATH, --secret-stdin or --key PATH")
+            .hint("or set JWT_SECRET, which is used when no key option is given"),
+        FingerprintError::NoKid { present, .. } => failure.hint(if present.is_empty() {
+            "none of the given keys has a kid".to_string()
+        } else {
+            format!("kids present: {}", quoted(present))
+        }),
+        FingerprintError::SeveralKeys { .. } => failure
+            .hint("pick one with --kid KID, or give only the key to check")
+            .hint("or pass --any to accept a match with any of them"),
+        FingerprintError::ThumbprintForHmac { .. } => {
+            failure.hint("an HMAC secret's fingerprint is written `sha256:` and 64 hex digits")
+        }
+        FingerprintError::NoUsableFingerprint { .. } => failure,
+    }
+}
+
+fn message(error: &FingerprintError) -> String {
+    match error {
+        FingerprintError::BadDigest { chars, hex, .. } => format!(
+            "--expect: `sha256:` must be followed by exactly 64 hex digits; got {chars} \
+             characters{}",
+            if *hex { "" } else { ", not all hex digits" }
+        ),
+        FingerprintError::NotAFingerprint { chars, .. } => format!(
+            "--expect: not a fingerprint ({chars} characters); use `sha256:` followed by 64 hex \
+             digits, or a key's 43-character RFC 7638 thumbprint"
+        ),
+        FingerprintError::BadShort { chars, .. } => format!(
+            "--expect-short: expected exactly 8 hex digits, the short form jwtctl prints; got \
+             {chars} characters"
+        ),
+        FingerprintError::NoKeys => "no key or secret to fingerprint".into(),
+        FingerprintError::NoKid { kid, .. } => format!("no key with kid `{kid}` in the key ring"),
+        FingerprintError::SeveralKeys { labels } => format!(
+            "an expected fingerprint is compared with one key, but {} keys are given: {}",
+            labels.len(),
+            quoted(labels)
+        ),
+        FingerprintError::ThumbprintForHmac { label } => format!(
+            "--expect: an RFC 7638 thumbprint names an asymmetric key, but `{label}` is an HMAC \
+             secret"
+        ),
+        FingerprintError::NoUsableFingerprint { label } => {
+            format!("key `{label}` has no usable fingerprint")
+        }
+    }
+}
+
+/// The first hint of every error about an expected value.
+fn expect_hint(failure: Failure) -> Failure {
+    failure.hint(
+        "take the expected value from `jwtctl fingerprint` run with the known-good key \
+         (the value is not repeated here in case it is a secret)",
+    )
+}
+
+fn spaced_hint(spaced: bool) -> &'static str {
+    if spaced {
+        "remove the surrounding whitespace or newline"
+    } else {
+        "check that the whole value was copied"
+    }
+}
+
+/// Each item in backquotes, joined by commas.
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::Algorithm;
+
+    #[test]
+    fn weak_secrets_in_words() {
+        let placeholder = Strength::of(b"changeme", Family::Hmac.algorithms());
+        let reason = weakness(&placeholder).unwrap();
+        assert!(reason.contains("placeholder"), "{reason}");
+        assert!(
+            !reason.contains("changeme"),
+            "never quotes the secret: {reason}"
+        );
+        let short = Strength::of(&[7; 20], Family::Hmac.algorithms());
+        assert_eq!(
+            weakness(&short).unwrap(),
+            "20 bytes is shorter than the hash output of HS256 (32 bytes), HS384 (48 bytes) \
+             and HS512 (64 bytes) (RFC 7518 §3.2)"
+        );
+        assert_eq!(weakness(&Strength::of(&[7; 32], &[Algorithm::HS256])), None);
     }
 }

@@ -38,11 +38,11 @@ pub(super) fn structure<'a>(token: &'a Token<'_>) -> Check<'a> {
 
 /// The algorithm check, and the algorithm to verify with when it passed.
 pub(super) struct AlgCheck<'a> {
-    pub check: Check<'a>,
+    pub(crate) check: Check<'a>,
     /// The algorithm, when at least one key is pinned to it.
-    pub alg: Option<Algorithm>,
+    pub(crate) alg: Option<Algorithm>,
     /// The algorithm or every key is unusable (not a mismatch: a limit of jwtctl).
-    pub unusable: bool,
+    pub(crate) unusable: bool,
 }
 
 /// The header's `alg` against what the keys are pinned to. The header never chooses: it can
@@ -91,9 +91,9 @@ fn unusable_ring<'a>(ring: &'a [Prepared<'a>]) -> Option<&'a str> {
 
 /// The kid check, and the kid that selects keys when it passed.
 pub(super) struct KidCheck<'a> {
-    pub check: Check<'a>,
+    pub(crate) check: Check<'a>,
     /// Only keys with this kid (or none) are tried.
-    pub wanted: Option<&'a str>,
+    pub(crate) wanted: Option<&'a str>,
 }
 
 /// Does the token's `kid` name a key of the ring? Only meaningful when keys have kids.
@@ -132,10 +132,10 @@ pub(super) fn kid<'a>(
 
 /// The signature check and the key that matched.
 pub(super) struct SigCheck<'a> {
-    pub check: Check<'a>,
-    pub matched: Option<&'a Key>,
+    pub(crate) check: Check<'a>,
+    pub(crate) matched: Option<&'a Key>,
     /// No key matched and every key that was tried could not be used.
-    pub all_unusable: bool,
+    pub(crate) all_unusable: bool,
 }
 
 /// Try the keys in ring order; stop at the first match. Keys that are not pinned to `alg`,

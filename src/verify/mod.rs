@@ -5,11 +5,21 @@
 //! where the keys came from are in [`Facts`]. Everything a [`Report`] says borrows from the
 //! token, the ring and the policy, so the common case (the first key matches, claims fine)
 //! allocates nothing here and the function can run on many threads over shared keys.
-//! Reasons are data ([`Reason`]); `render::verify` turns them into words.
+//! Reasons, findings and next steps are data; the render layer turns them into words.
+//!
+//! Adding a check: a [`CheckName`] variant (listed in `ALL`, named in `name`), one function in
+//! `checks` or `claims` that returns its [`Check`] with new [`Reason`] variants if it needs
+//! them, its place in [`verify`], the reasons' sentences in the render layer's
+//! `verify::words::reason`, and a test. If its failure deserves evidence: a `Finding` variant
+//! (its code in `finding`, its sentence in the render layer's `finding::sentence`), a
+//! [`NextStep`] variant and its words (`verify::words::next_step`), and an arm in
+//! `diagnose::claim_findings`. The matches over `CheckName`, `Reason`, `Finding` and `NextStep`
+//! are exhaustive, so the compiler lists the names and sentences left to write; `ALL`,
+//! `verify` and `claim_findings` it does not check.
 
 mod checks;
 mod claims;
-pub mod diagnose;
+pub(crate) mod diagnose;
 
 use crate::exit::Exit;
 use crate::keys::Key;
@@ -18,72 +28,89 @@ use crate::token::Token;
 use jsonwebtoken::Algorithm;
 use serde_json::Value;
 
-pub use diagnose::Finding;
+use crate::finding::Finding;
+pub(crate) use diagnose::NextStep;
 
 /// Largest accepted `--leeway`: a year. More is not clock skew but switching checks off.
-pub const MAX_LEEWAY: i64 = 365 * 86_400;
+pub(crate) const MAX_LEEWAY: i64 = 365 * 86_400;
 
 /// Clock-skew allowance for `exp`, `nbf` and `iat`, in seconds; between 0 and [`MAX_LEEWAY`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Leeway(i64);
 
+/// The verify layer's one error type: a policy that cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum PolicyError {
+    /// A leeway below zero or above [`MAX_LEEWAY`].
+    #[error("leeway must be between 0 and {MAX_LEEWAY} seconds (a year)")]
+    LeewayOutOfRange,
+    /// Not a duration (why, as the time layer says it).
+    #[error("{0}")]
+    NotADuration(String),
+}
+
+impl PolicyError {
+    /// The exit class of a run this error ends: a usage error.
+    pub(crate) const fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+}
+
 impl Leeway {
     /// A leeway of `seconds`, if within bounds.
-    pub fn new(seconds: i64) -> Result<Self, String> {
+    pub(crate) fn new(seconds: i64) -> Result<Self, PolicyError> {
         if (0..=MAX_LEEWAY).contains(&seconds) {
             Ok(Leeway(seconds))
         } else {
-            Err(format!(
-                "leeway must be between 0 and {MAX_LEEWAY} seconds (a year)"
-            ))
+            Err(PolicyError::LeewayOutOfRange)
         }
     }
 
     /// Parse `--leeway`: seconds, or a duration such as `90s`, `5m`, `1h`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        Leeway::new(crate::time::parse_duration(text)?)
+    pub(crate) fn parse(text: &str) -> Result<Self, PolicyError> {
+        Leeway::new(crate::time::parse_duration(text).map_err(PolicyError::NotADuration)?)
     }
 
     /// Seconds.
-    pub fn seconds(self) -> i64 {
+    pub(crate) fn seconds(self) -> i64 {
         self.0
     }
 }
 
 /// What the operator asks of a token, beyond a good signature.
 #[derive(Debug, Clone, Default)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// Expected `iss` (`--iss`).
-    pub iss: Option<String>,
+    pub(crate) iss: Option<String>,
     /// Acceptable audiences (`--aud`, repeatable): one of them must be in the token's `aud`.
-    pub aud: Vec<String>,
+    pub(crate) aud: Vec<String>,
     /// Claims that must be present (`--require`); `exp` here makes expiry mandatory.
-    pub require: Vec<String>,
+    pub(crate) require: Vec<String>,
     /// Expected header `typ` (`--typ`), compared as RFC 7515 §4.1.9 says.
-    pub typ: Option<String>,
+    pub(crate) typ: Option<String>,
     /// Clock-skew allowance.
-    pub leeway: Leeway,
+    pub(crate) leeway: Leeway,
     /// The instant to judge times at (Unix seconds): now, or `--at`.
-    pub at: i64,
+    pub(crate) at: i64,
 }
 
 impl Policy {
     /// Whether `--require` names `claim`.
-    pub fn requires(&self, claim: &str) -> bool {
+    pub(crate) fn requires(&self, claim: &str) -> bool {
         self.require.iter().any(|c| c == claim)
     }
 }
 
 /// What is known about the keys beyond the keys themselves.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// Every `kid` of every JWKS loaded, in order, when a JWKS was given.
-    pub jwks_kids: Option<&'a [String]>,
+    pub(crate) jwks_kids: Option<&'a [String]>,
 }
 
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// The check passed.
     Pass,
     /// The check failed.
@@ -94,7 +121,7 @@ pub enum Status {
 
 impl Status {
     /// Stable lower-case name (JSON).
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Fail => "fail",
@@ -105,7 +132,7 @@ impl Status {
 
 /// The checks, in report order. Every report has all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckName {
+pub(crate) enum CheckName {
     /// Header members jwtctl must refuse (`crit`, `b64`), `alg` present.
     Structure,
     /// The header's `alg` is one the keys are pinned to.
@@ -132,10 +159,10 @@ pub enum CheckName {
 
 impl CheckName {
     /// Number of checks.
-    pub const COUNT: usize = 11;
+    pub(crate) const COUNT: usize = 11;
 
     /// Every check, in report order.
-    pub const ALL: [CheckName; CheckName::COUNT] = [
+    pub(crate) const ALL: [CheckName; CheckName::COUNT] = [
         CheckName::Structure,
         CheckName::Algorithm,
         CheckName::Kid,
@@ -150,7 +177,7 @@ impl CheckName {
     ];
 
     /// Stable name (JSON and human output).
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             CheckName::Structure => "structure",
             CheckName::Algorithm => "algorithm",
@@ -169,13 +196,13 @@ impl CheckName {
 
 /// One check's result.
 #[derive(Debug, Clone)]
-pub struct Check<'a> {
+pub(crate) struct Check<'a> {
     /// Which check.
-    pub name: CheckName,
+    pub(crate) name: CheckName,
     /// Pass, fail or skip.
-    pub status: Status,
-    /// Why, as data (see `render::verify::reason`).
-    pub reason: Reason<'a>,
+    pub(crate) status: Status,
+    /// Why, as data (worded by the render layer).
+    pub(crate) reason: Reason<'a>,
 }
 
 impl<'a> Check<'a> {
@@ -190,7 +217,7 @@ impl<'a> Check<'a> {
 
 /// How one key of the ring fared against the token's signature.
 #[derive(Debug, Clone, PartialEq)]
-pub enum KeyOutcome {
+pub(crate) enum KeyOutcome {
     /// The signature does not match this key.
     NoMatch,
     /// The key is not pinned to the token's algorithm, so it was not tried.
@@ -203,17 +230,17 @@ pub enum KeyOutcome {
 
 /// A key that was considered and did not match.
 #[derive(Debug, Clone)]
-pub struct Trial<'a> {
+pub(crate) struct Trial<'a> {
     /// The key.
-    pub key: &'a Key,
+    pub(crate) key: &'a Key,
     /// What happened.
-    pub outcome: KeyOutcome,
+    pub(crate) outcome: KeyOutcome,
 }
 
 /// Why a check ended the way it did. Borrowed from the token, the ring and the policy;
-/// rendered into words by `render::verify`.
+/// put into words by the render layer.
 #[derive(Debug, Clone)]
-pub enum Reason<'a> {
+pub(crate) enum Reason<'a> {
     // structure
     /// A compact JWS whose payload is a JSON claim set.
     Compact,
@@ -353,7 +380,7 @@ pub enum Reason<'a> {
 
 /// The answer for one token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Signature and every claim check fine.
     Valid,
     /// The token carries something a verifier must refuse (`crit`, `b64`, no `alg`).
@@ -368,7 +395,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// Stable name (JSON).
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Verdict::Valid => "valid",
             Verdict::Rejected => "rejected",
@@ -379,7 +406,7 @@ impl Verdict {
     }
 
     /// The exit code for this verdict.
-    pub const fn exit(self) -> Exit {
+    pub(crate) const fn exit(self) -> Exit {
         match self {
             Verdict::Valid => Exit::Ok,
             Verdict::Rejected => Exit::Malformed,
@@ -392,93 +419,28 @@ impl Verdict {
 
 /// Everything `verify` found out about one token.
 #[derive(Debug, Clone)]
-pub struct Report<'a> {
+pub(crate) struct Report<'a> {
     /// Every check, in [`CheckName`] order.
-    pub checks: [Check<'a>; CheckName::COUNT],
+    pub(crate) checks: [Check<'a>; CheckName::COUNT],
     /// The key whose signature matched.
-    pub matched_key: Option<&'a Key>,
+    pub(crate) matched_key: Option<&'a Key>,
     /// Evidence about why the token is not (cleanly) valid.
-    pub diagnosis: Vec<Finding>,
+    pub(crate) diagnosis: Vec<Finding>,
     /// The answer.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// What to do next, when there is something to do.
-    pub next_step: Option<String>,
+    pub(crate) next_step: Option<NextStep>,
 }
 
 impl<'a> Report<'a> {
     /// The check named `name`.
-    pub fn check(&self, name: CheckName) -> &Check<'a> {
+    pub(crate) fn check(&self, name: CheckName) -> &Check<'a> {
         &self.checks[name as usize]
-    }
-
-    /// Whether dropping the report would free nothing: no check's reason holds heap data,
-    /// and there is no diagnosis and no next step. The usual report of a batch (a clean
-    /// pass, the first key matched).
-    pub fn owns_nothing(&self) -> bool {
-        self.diagnosis.capacity() == 0
-            && self.next_step.is_none()
-            && self.checks.iter().all(|c| c.reason.owns_nothing())
-    }
-
-    /// Done with the report: dropped as usual when it owns something, else forgotten, which
-    /// frees exactly as much (nothing) without running the drop glue of eleven reasons: 361
-    /// instructions per token of a batch's `verify --json`, 4% of its work besides SHA-256.
-    pub fn discard(self) {
-        if self.owns_nothing() {
-            std::mem::forget(self);
-        }
-    }
-}
-
-impl Reason<'_> {
-    /// Whether the reason holds no heap data (see [`Report::discard`]). The match lists every
-    /// variant, so a new one cannot be forgotten here and leak.
-    fn owns_nothing(&self) -> bool {
-        match self {
-            Reason::Matched { after: v, .. } => v.capacity() == 0,
-            Reason::NoMatch(v) => v.capacity() == 0,
-            Reason::KidNotFound { present, .. } => present.is_empty(),
-            Reason::NotNumericDate(s) => s.capacity() == 0,
-            Reason::MissingClaims(v) => v.capacity() == 0,
-            Reason::WrongType(_) | Reason::Differs { .. } | Reason::AudNotAsked(_) => false,
-            Reason::Compact
-            | Reason::KeyInHeaderIgnored(_)
-            | Reason::PlainJws
-            | Reason::Crit(_)
-            | Reason::B64
-            | Reason::AlgMissing
-            | Reason::AlgNotString(_)
-            | Reason::AlgAllowed(_)
-            | Reason::AlgNone(_)
-            | Reason::AlgUnsupported(_)
-            | Reason::AlgUnknown(_)
-            | Reason::AlgNotPinned(_)
-            | Reason::NoUsableKey(_)
-            | Reason::NoAlg
-            | Reason::KidFound(_)
-            | Reason::KeysHaveNoKid
-            | Reason::TokenHasNoKid
-            | Reason::SignatureNotChecked
-            | Reason::NoClaimSet
-            | Reason::Absent
-            | Reason::AbsentRequired
-            | Reason::ExpiresIn { .. }
-            | Reason::Expired { .. }
-            | Reason::ExpiredWithinLeeway { .. }
-            | Reason::ValidSince { .. }
-            | Reason::NotYetValid { .. }
-            | Reason::IssuedAt { .. }
-            | Reason::IssuedInFuture { .. }
-            | Reason::NotAsked(_)
-            | Reason::Equal(_)
-            | Reason::Missing
-            | Reason::AllPresent(_) => true,
-        }
     }
 }
 
 /// Verify `token` against `ring` under `policy`. Pure; never fails: a bad token is a verdict.
-pub fn verify<'a>(
+pub(crate) fn verify<'a>(
     token: &'a Token<'_>,
     ring: &'a [Prepared<'a>],
     policy: &'a Policy,

@@ -1,16 +1,16 @@
-//! Fingerprints: `sha256:<64 hex>` of the secret bytes (HMAC) or of the RFC 7638 thumbprint
+//! Digests behind fingerprints: `sha256:<64 hex>` of the secret bytes (HMAC) or of the RFC 7638 thumbprint
 //! input (asymmetric keys; its base64url form is the JWK thumbprint).
 
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
 /// `sha256:<64 lower-case hex>` of `bytes`.
-pub fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     hex_digest("sha256:", &Sha256::digest(bytes))
 }
 
 /// `prefix` followed by `bytes` in lower-case hex.
-pub fn hex_digest(prefix: &str, bytes: &[u8]) -> String {
+pub(crate) fn hex_digest(prefix: &str, bytes: &[u8]) -> String {
     let mut out = String::with_capacity(prefix.len() + bytes.len() * 2);
     out.push_str(prefix);
     for b in bytes {
@@ -20,15 +20,9 @@ pub fn hex_digest(prefix: &str, bytes: &[u8]) -> String {
 }
 
 /// First 8 hex digits of a `sha256:` fingerprint.
-pub fn short(fingerprint: &str) -> &str {
+pub(crate) fn short(fingerprint: &str) -> &str {
     let hex = fingerprint.strip_prefix("sha256:").unwrap_or(fingerprint);
     &hex[..hex.len().min(8)]
-}
-
-/// Turn an RFC 7638 base64url thumbprint into the `sha256:<hex>` form.
-pub fn from_thumbprint(thumbprint: &str) -> Option<String> {
-    let bytes = crate::token::b64::decode(thumbprint.as_bytes()).ok()?;
-    (bytes.len() == 32).then(|| hex_digest("sha256:", &bytes))
 }
 
 #[cfg(test)]

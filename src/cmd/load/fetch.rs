@@ -4,27 +4,27 @@
 //! already uses, so the binary carries one), Mozilla's roots (webpki-roots), bounded time and
 //! bounded size. Proxies follow the usual `HTTPS_PROXY`/`NO_PROXY` variables (ureq reads them).
 
-use super::load::Fetch;
+use super::Fetch;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Largest JWKS document accepted. Real ones are a few KiB.
-pub const MAX_BODY: u64 = 1024 * 1024;
+pub(crate) const MAX_BODY: u64 = 1024 * 1024;
 
 /// How long to wait for a connection, and for each of the response head and body.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Redirects followed (identity providers move their JWKS behind a redirect now and then).
 const MAX_REDIRECTS: u32 = 5;
 
 /// A [`Fetch`] over the network.
-pub struct HttpFetch {
+pub(crate) struct HttpFetch {
     agent: ureq::Agent,
 }
 
 impl HttpFetch {
     /// An agent with jwtctl's limits.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let tls = ureq::tls::TlsConfig::builder()
             .provider(ureq::tls::TlsProvider::Rustls)

@@ -1,0 +1,71 @@
+//! How secret bytes are written down (`--secret-encoding`), and decoding them. Pure.
+
+use super::{KeyError, Secret};
+use base64::Engine;
+
+/// How HMAC secrets given on the command line, in env vars or files are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum SecretEncoding {
+    /// The bytes exactly as given (a trailing newline in a file is part of the secret).
+    #[default]
+    Raw,
+    /// Standard base64 (surrounding whitespace ignored).
+    Base64,
+    /// base64url (surrounding whitespace ignored).
+    Base64url,
+    /// Hexadecimal (surrounding whitespace ignored).
+    Hex,
+}
+
+/// Apply the encoding to the bytes as given.
+pub(crate) fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, KeyError> {
+    let text = raw.trim_ascii();
+    let decoded = match encoding {
+        SecretEncoding::Raw => return Ok(Secret::new(raw.to_vec())),
+        SecretEncoding::Base64 => base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|e| format!("not valid base64: {e}")),
+        SecretEncoding::Base64url => base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(
+                text.strip_suffix(b"=")
+                    .unwrap_or(text)
+                    .strip_suffix(b"=")
+                    .unwrap_or(text),
+            )
+            .map_err(|e| format!("not valid base64url: {e}")),
+        SecretEncoding::Hex => decode_hex(text).ok_or_else(|| "not valid hex".to_string()),
+    }
+    .map_err(KeyError::new)?;
+    Ok(Secret::new(decoded))
+}
+
+/// Decode hex (either case); `None` unless every character is a hex digit and the length even.
+pub(crate) fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.chunks(2)
+        .map(|pair| {
+            let digit = |c: u8| (c as char).to_digit(16);
+            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        let decoded = |raw: &[u8], encoding| decode_secret(raw, encoding).unwrap();
+        assert_eq!(decoded(b"abc\n", SecretEncoding::Raw).expose(), b"abc\n");
+        assert_eq!(decoded(b"YWJj\n", SecretEncoding::Base64).expose(), b"abc");
+        assert_eq!(
+            decoded(b"_-8", SecretEncoding::Base64url).expose(),
+            b"\xff\xef"
+        );
+        assert_eq!(decoded(b"6162FF", SecretEncoding::Hex).expose(), b"ab\xff");
+        assert!(decode_secret(b"6g", SecretEncoding::Hex).is_err());
+    }
+}
