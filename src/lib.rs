@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod batch;
 pub mod cli;
 pub mod cmd;
 pub mod context;
@@ -18,7 +19,6 @@ pub mod fingerprint;
 pub mod generate;
 #[doc(hidden)]
 pub mod harness;
-pub mod input;
 pub mod inspect;
 pub mod keys;
 pub mod mint;

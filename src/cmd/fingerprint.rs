@@ -3,11 +3,11 @@
 //! ring), 5 (no usable key).
 
 use super::Output;
+use crate::batch::Stream;
 use crate::cli::FingerprintArgs;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::fingerprint::{self, Expected, Options};
-use crate::input::Stream;
 use crate::keys::fetch::HttpFetch;
 use crate::keys::load::{self, Stdin};
 use crate::render;

@@ -13,12 +13,12 @@
 use super::Output;
 use super::audit::log_path;
 use crate::audit::{self, AuditError, Body, MintFacts, RunFacts, TokenFacts};
+use crate::batch::Stream;
+use crate::batch::{self, Line, LineJob, Source};
 use crate::cli::MintArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::input::Stream;
-use crate::input::{self, Line, LineJob, Source};
 use crate::keys::load::{self, Fetch, KeyRing};
 use crate::keys::signature::{Prepared, default_signing_alg};
 use crate::keys::{self, Key, Material};
@@ -88,7 +88,7 @@ pub fn run(
             .into());
     }
     let source = match &args.from {
-        Some(from) => Some(input::source(Some(from), ctx.stdin_tty)?),
+        Some(from) => Some(batch::source(Some(from), ctx.stdin_tty)?),
         None => None,
     };
     let recipe_base = recipe(args)?;
@@ -197,7 +197,7 @@ pub fn run(
         Some(Source::Stdin) => {
             let max_line = args.max_size.saturating_mul(2).max(1 << 20);
             let (exit, lines) =
-                input::run_lines(stdin, max_line, &minter, out, err).map_err(unwrap_failure)?;
+                batch::run_lines(stdin, max_line, &minter, out, err).map_err(unwrap_failure)?;
             if lines == 0 {
                 return Err(Failure::new(
                     Exit::Malformed,

@@ -8,11 +8,11 @@ pub mod mint;
 pub mod progress;
 pub mod verify;
 
+use crate::batch::{self, Line, LineJob, Source, Stream};
 use crate::cli::TokenInput;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::input::{self, Line, LineJob, Source, Stream};
 use crate::render::sanitize::escape;
 use crate::render::style::{Role, Style};
 use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
@@ -116,7 +116,7 @@ pub fn run_tokens(
         output,
         progress: progress::Progress::new(progress::Progress::wanted(ctx, output.quiet)),
     };
-    match input::source(input.token.as_deref(), ctx.stdin_tty)? {
+    match batch::source(input.token.as_deref(), ctx.stdin_tty)? {
         Source::Arg(bytes) => {
             let line = Line {
                 number: 1,
@@ -133,7 +133,7 @@ pub fn run_tokens(
         }
         Source::Stdin => {
             let max_line = input.max_size.saturating_mul(2).max(1 << 20);
-            let (exit, lines) = input::run_lines(stdin, max_line, &reader, out, err)?;
+            let (exit, lines) = batch::run_lines(stdin, max_line, &reader, out, err)?;
             if lines == 0 {
                 // An empty input must not read as "every token was fine" in a script.
                 return Err(

@@ -2,11 +2,11 @@
 //! token and render its report.
 
 use super::{Output, TokenJob};
+use crate::batch::{self, Stream};
 use crate::cli::VerifyArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::input::{self, Stream};
 use crate::keys::fetch::HttpFetch;
 use crate::keys::load::{self, KeyRing, Stdin};
 use crate::keys::signature::Prepared;
@@ -81,13 +81,13 @@ pub fn run(
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     // Settle where tokens come from before asking for a key (a prompt must not come first).
-    let source = input::source(args.input.token.as_deref(), ctx.stdin_tty)?;
+    let source = batch::source(args.input.token.as_deref(), ctx.stdin_tty)?;
     let keys = load::load(
         &args.keys,
         ctx,
         Stdin {
             reader: &mut *stdin,
-            carries_tokens: source == input::Source::Stdin,
+            carries_tokens: source == batch::Source::Stdin,
         },
         &HttpFetch::new(),
     )?;
