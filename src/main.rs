@@ -4,7 +4,7 @@
 //! does what of it jwtctl needs, and says what that saves.
 #![cfg_attr(all(unix, not(test)), no_main)]
 
-use jwtctl::{app, batch, cli::Cli, context::Context, pipe};
+use jwtctl::{app, cli::Cli, context::Context, pipe};
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 
@@ -44,7 +44,7 @@ fn run(args: Vec<OsString>) -> u8 {
     let exit = app::run(
         &cli,
         &ctx,
-        Box::new(batch::Stdin::default()),
+        Box::new(std::io::stdin()),
         &mut out,
         &mut std::io::stderr(),
     );

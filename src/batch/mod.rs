@@ -13,8 +13,8 @@ mod source;
 
 pub(crate) use job::{Line, LineJob};
 pub(crate) use pipeline::run_lines;
+pub use source::Stream;
 pub(crate) use source::{Source, source};
-pub use source::{Stdin, Stream};
 
 #[cfg(test)]
 mod tests;

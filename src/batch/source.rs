@@ -29,17 +29,6 @@ pub(crate) fn source(arg: Option<&OsStr>, stdin_tty: bool) -> Result<Source, Fai
 /// thread of their own while earlier lines are processed (tests pass in-memory bytes).
 pub type Stream = Box<dyn Read + Send>;
 
-/// The process's standard input, set up on its first read: a run that never reads stdin (a
-/// token given as an argument) skips std's buffered reader and its allocation.
-#[derive(Default)]
-pub struct Stdin(Option<io::Stdin>);
-
-impl Read for Stdin {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.get_or_insert_with(io::stdin).read(buf)
-    }
-}
-
 /// Read once into `buf`, retrying when interrupted by a signal.
 pub(super) fn read_some(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     loop {
