@@ -212,7 +212,7 @@ fn build_batch<B: AsRef<Body>>(
             .ok_or_else(|| invalid("the sequence number would overflow".into()))?;
         each(index, seq, &prev);
         let start = bytes.len();
-        write_line(seq, body.as_ref(), &prev, &mut bytes);
+        write_line(seq, body.as_ref(), prev.as_str(), &mut bytes);
         let line = &bytes[start..];
         if line.len() > MAX_LINE_BYTES {
             return Err(invalid(format!(
