@@ -6,6 +6,11 @@
 //! `exit` owns the exit codes and `error` maps failures onto them; `generate` renders shell
 //! completions and man pages from `cli`.
 
+#[cfg(not(unix))]
+compile_error!(
+    "jwtctl supports Unix only (file modes, no-follow opens and descriptors of the audit log)"
+);
+
 pub mod app;
 pub mod audit;
 pub mod batch;

@@ -1,4 +1,5 @@
-//! Appending a batch of records under an exclusive lock.
+//! Appending a batch of records under an exclusive lock. Unix only: the log is created with
+//! mode 0600, opened without following a symbolic link, and read at offsets.
 
 use std::fs::{DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
@@ -77,10 +78,10 @@ fn open_log(path: &Path) -> Result<File, AuditError> {
         .create(true)
         .mode(0o600)
         // Closes the race between the symlink check above and this open.
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)
         .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => AuditError::Symlink {
+            Some(code) if code == rustix::io::Errno::LOOP.raw_os_error() => AuditError::Symlink {
                 path: path.to_path_buf(),
             },
             _ => AuditError::io("open", path, e),

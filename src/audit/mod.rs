@@ -8,6 +8,7 @@
 //! the environment to [`default_path`].
 #![warn(missing_docs)]
 
+#[cfg(unix)]
 mod append;
 mod lines;
 mod record;
@@ -19,6 +20,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+#[cfg(unix)]
 pub use append::{append, append_bodies};
 pub use record::{
     Body, FORMAT_VERSION, GENESIS, MAX_LINE_BYTES, MAX_PREFIX_CHARS, MintFacts, Record, RunFacts,
