@@ -22,13 +22,13 @@ pub enum ColorChoice {
 #[derive(Debug, Clone)]
 pub struct Context {
     /// Current time, Unix seconds.
-    pub now: i64,
+    pub(crate) now: i64,
     /// Standard input is a terminal.
-    pub stdin_tty: bool,
+    pub(crate) stdin_tty: bool,
     /// Standard output is a terminal.
-    pub stdout_tty: bool,
+    pub(crate) stdout_tty: bool,
     /// Standard error is a terminal.
-    pub stderr_tty: bool,
+    pub(crate) stderr_tty: bool,
     /// The environment, in the order the process got it. A run looks up a handful of names,
     /// so a list serves as well as a map and costs no hashing.
     env: OnceLock<Vec<(OsString, OsString)>>,
@@ -53,7 +53,8 @@ impl Context {
     }
 
     /// A context for tests: no terminals, empty environment, no host name file.
-    pub fn fixed(now: i64) -> Self {
+    #[cfg(test)]
+    pub(crate) fn fixed(now: i64) -> Self {
         Context {
             now,
             stdin_tty: false,
@@ -66,7 +67,8 @@ impl Context {
     }
 
     /// Builder for tests: set an environment variable.
-    pub fn with_var(mut self, name: &str, value: impl Into<OsString>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_var(mut self, name: &str, value: impl Into<OsString>) -> Self {
         let name = OsString::from(name);
         self.vars();
         if let Some(env) = self.env.get_mut() {
@@ -83,7 +85,7 @@ impl Context {
     }
 
     /// An environment variable, as captured.
-    pub fn var(&self, name: &str) -> Option<&OsStr> {
+    pub(crate) fn var(&self, name: &str) -> Option<&OsStr> {
         let name = OsStr::new(name);
         self.vars()
             .iter()
@@ -92,14 +94,14 @@ impl Context {
     }
 
     /// An environment variable that is set and not empty, as UTF-8 (lossy).
-    pub fn var_str(&self, name: &str) -> Option<String> {
+    pub(crate) fn var_str(&self, name: &str) -> Option<String> {
         self.var(name)
             .filter(|v| !v.is_empty())
             .map(|v| v.to_string_lossy().into_owned())
     }
 
     /// The host's name: `/etc/hostname`, else `$HOSTNAME`; `None` when neither says.
-    pub fn host_name(&self) -> Option<&str> {
+    pub(crate) fn host_name(&self) -> Option<&str> {
         self.host
             .get_or_init(|| {
                 self.host_file
@@ -112,7 +114,7 @@ impl Context {
     }
 
     /// Whether to colour a stream that is (or is not) a terminal.
-    pub fn color(&self, choice: ColorChoice, stream_is_tty: bool) -> bool {
+    pub(crate) fn color(&self, choice: ColorChoice, stream_is_tty: bool) -> bool {
         match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,

@@ -12,10 +12,10 @@ compile_error!(
 );
 
 pub mod app;
-pub mod audit;
-pub mod batch;
+pub(crate) mod audit;
+pub(crate) mod batch;
 pub mod cli;
-pub mod cmd;
+pub(crate) mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
@@ -26,7 +26,7 @@ pub mod generate;
 pub mod harness;
 pub mod inspect;
 pub mod keys;
-pub mod mint;
+pub(crate) mod mint;
 pub mod pipe;
 pub mod render;
 #[cfg(unix)]

@@ -7,9 +7,11 @@ use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::Path;
 
 use super::AuditError;
-use super::record::{Body, MAX_LINE_BYTES, MintFacts, Record, Tagged, parse_line, write_line};
+use super::record::{Body, MAX_LINE_BYTES, Tagged, parse_line, write_line};
 #[cfg(test)]
 use super::record::{GENESIS, sha256_tagged};
+#[cfg(test)]
+use super::record::{MintFacts, Record};
 
 /// How many bytes are read per step while looking backwards for the start of the last line.
 const TAIL_CHUNK: u64 = 4096;
@@ -19,7 +21,8 @@ const TAIL_CHUNK: u64 = 4096;
 /// Each record is checked as the verifier would check it before anything is written. A batch
 /// mint uses [`append_bodies`] instead, which skips the [`MintFacts`] and the returned
 /// [`Record`]s.
-pub fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditError> {
+#[cfg(test)]
+pub(crate) fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditError> {
     let bodies = facts
         .iter()
         .enumerate()
@@ -46,7 +49,7 @@ pub fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditErro
 /// not a valid record, nothing is written and the error tells the operator to run
 /// `jwtctl audit verify`. A record the verifier would reject is never written either.
 /// An empty batch writes nothing, but still creates the log and checks its tail.
-pub fn append_bodies<B: AsRef<Body>>(path: &Path, bodies: &[B]) -> Result<u64, AuditError> {
+pub(crate) fn append_bodies<B: AsRef<Body>>(path: &Path, bodies: &[B]) -> Result<u64, AuditError> {
     append_with(path, bodies, |_, _, _| {})
 }
 

@@ -8,24 +8,25 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
 /// The record format version this code writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// `prev` of the first record: `sha256:` followed by 64 zeros.
-pub const GENESIS: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+pub(crate) const GENESIS: &str =
+    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Token prefixes kept for humans are at most this many characters long.
-pub const MAX_PREFIX_CHARS: usize = 8;
+pub(crate) const MAX_PREFIX_CHARS: usize = 8;
 
 /// Longest record line (without its newline) that is written or accepted.
 ///
 /// It bounds the memory used per line when verifying, and how far back the writer reads to find
 /// the last record. Real records are well under 1 KiB.
-pub const MAX_LINE_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// The facts about one mint that the caller supplies; [`append`](super::append) adds the
 /// sequence number and the chain link.
@@ -34,64 +35,64 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// [`MintFacts::set_tokens`], which stores only SHA-256 digests and short prefixes; `append`
 /// refuses a prefix longer than [`MAX_PREFIX_CHARS`] or a digest that is not `sha256:<64 hex>`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct MintFacts {
+pub(crate) struct MintFacts {
     /// When the token was minted. Stored with seconds precision, in UTC.
     #[serde(deserialize_with = "time_seconds")]
-    pub time: DateTime<Utc>,
+    pub(crate) time: DateTime<Utc>,
     /// Who minted (`--operator`, `JWTCTL_OPERATOR` or the OS user).
-    pub operator: String,
+    pub(crate) operator: String,
     /// The host the mint ran on.
-    pub host: String,
+    pub(crate) host: String,
     /// CI context variables (e.g. job id); omitted from the line when empty.
     #[serde(default)]
-    pub ci: BTreeMap<String, String>,
+    pub(crate) ci: BTreeMap<String, String>,
     /// The operator's `--reason`; omitted from the line when absent.
     #[serde(default)]
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// The signing algorithm of the new token.
-    pub alg: String,
+    pub(crate) alg: String,
     /// Fingerprint of the signing key, `sha256:<64 hex>`.
-    pub key_fingerprint: String,
+    pub(crate) key_fingerprint: String,
     /// The claim that carries the user id (`sub`, `uid`, ...).
-    pub id_claim: String,
+    pub(crate) id_claim: String,
     /// The user id, as found in the token (usually a string or a number).
-    pub user_id: serde_json::Value,
+    pub(crate) user_id: serde_json::Value,
     /// `jti` of the old token, if any.
-    pub old_jti: Option<String>,
+    pub(crate) old_jti: Option<String>,
     /// `jti` of the new token, if any.
-    pub new_jti: Option<String>,
+    pub(crate) new_jti: Option<String>,
     /// `exp` of the new token (NumericDate), or none for a never-expiring token.
-    pub new_exp: Option<i64>,
+    pub(crate) new_exp: Option<i64>,
     /// SHA-256 of the old token, `sha256:<64 hex>`; none when minted without a source token.
-    pub old_token_sha256: Option<String>,
+    pub(crate) old_token_sha256: Option<String>,
     /// SHA-256 of the new token, `sha256:<64 hex>`.
-    pub new_token_sha256: String,
+    pub(crate) new_token_sha256: String,
     /// SHA-256 of the new token's payload, `sha256:<64 hex>`.
-    pub new_payload_sha256: String,
+    pub(crate) new_payload_sha256: String,
     /// First characters of the old token, for humans; none without a source token.
-    pub old_token_prefix: Option<String>,
+    pub(crate) old_token_prefix: Option<String>,
     /// First characters of the new token, for humans.
-    pub new_token_prefix: String,
+    pub(crate) new_token_prefix: String,
     /// Whether the source token's signature was verified before minting.
-    pub source_verified: bool,
+    pub(crate) source_verified: bool,
 }
 
 /// One line of the audit log: the mint facts plus version, sequence number and chain link.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Record {
+pub(crate) struct Record {
     /// Format version, [`FORMAT_VERSION`].
-    pub v: u32,
+    pub(crate) v: u32,
     /// Sequence number: 1 for the first record, then consecutive.
-    pub seq: u64,
+    pub(crate) seq: u64,
     /// What was minted.
     #[serde(flatten)]
-    pub facts: MintFacts,
+    pub(crate) facts: MintFacts,
     /// `sha256:<64 hex>` of the previous line's bytes (without its newline), or [`GENESIS`].
-    pub prev: String,
+    pub(crate) prev: String,
 }
 
 /// `sha256:` followed by the lowercase hex SHA-256 of `bytes`.
-pub fn sha256_tagged(bytes: &[u8]) -> String {
+pub(crate) fn sha256_tagged(bytes: &[u8]) -> String {
     Tagged::of(bytes).as_str().to_owned()
 }
 
@@ -131,7 +132,7 @@ impl Tagged {
 
 /// The first [`MAX_PREFIX_CHARS`] characters of a token: enough for a human to recognise it,
 /// far too little to use it.
-pub fn token_prefix(token: &str) -> String {
+pub(crate) fn token_prefix(token: &str) -> String {
     token.chars().take(MAX_PREFIX_CHARS).collect()
 }
 
@@ -139,7 +140,13 @@ impl MintFacts {
     /// Fills the token-derived fields (digests and prefixes) from the tokens themselves, so that
     /// no caller has to cut a prefix by hand. `new_payload` is the new token's payload (the JSON
     /// bytes that were signed).
-    pub fn set_tokens(&mut self, old_token: Option<&str>, new_token: &str, new_payload: &[u8]) {
+    #[cfg(test)]
+    pub(crate) fn set_tokens(
+        &mut self,
+        old_token: Option<&str>,
+        new_token: &str,
+        new_payload: &[u8],
+    ) {
         self.old_token_sha256 = old_token.map(|t| sha256_tagged(t.as_bytes()));
         self.old_token_prefix = old_token.map(token_prefix);
         self.new_token_sha256 = sha256_tagged(new_token.as_bytes());
@@ -171,7 +178,9 @@ impl MintFacts {
 impl Record {
     /// Builds record `seq` from `facts`, linked to the previous line's hash `prev`. The time is
     /// cut to whole seconds, as it is stored.
-    pub fn new(seq: u64, facts: &MintFacts, prev: String) -> Record {
+    #[cfg(test)]
+    pub(crate) fn new(seq: u64, facts: &MintFacts, prev: String) -> Record {
+        use chrono::SubsecRound;
         let mut facts = facts.clone();
         facts.time = facts.time.trunc_subsecs(0);
         Record {
@@ -183,7 +192,7 @@ impl Record {
     }
 
     /// The record's line bytes, without the trailing newline.
-    pub fn to_line(&self) -> Vec<u8> {
+    pub(crate) fn to_line(&self) -> Vec<u8> {
         let mut line = Vec::with_capacity(768);
         write_line(self.seq, &Body::of(&self.facts), &self.prev, &mut line);
         line
@@ -204,14 +213,14 @@ impl Record {
 /// the thread that minted the token, so that the part done under the log's lock is only
 /// `seq`, `prev`, one hash and the write.
 #[derive(Debug, Clone)]
-pub struct RunFacts {
+pub(crate) struct RunFacts {
     shared: Vec<u8>,
 }
 
 impl RunFacts {
     /// Renders the shared members of `template`; its per-token members are ignored. Fails when
     /// its `key_fingerprint` is not `sha256:<64 lowercase hex>`.
-    pub fn new(template: &MintFacts) -> Result<RunFacts, String> {
+    pub(crate) fn new(template: &MintFacts) -> Result<RunFacts, String> {
         check_digest("key_fingerprint", &template.key_fingerprint)?;
         let mut shared = Vec::with_capacity(256);
         write_members(&Shared::of(template), &mut shared);
@@ -220,7 +229,7 @@ impl RunFacts {
 
     /// The record body of one mint of this run. Digests and prefixes are computed here from
     /// the tokens, so they are valid by construction.
-    pub fn body(&self, token: &TokenFacts<'_>) -> Body {
+    pub(crate) fn body(&self, token: &TokenFacts<'_>) -> Body {
         let old_token_sha256 = token.old_token.map(|t| Tagged::of(t.as_bytes()));
         let new_token_sha256 = Tagged::of(token.new_token.as_bytes());
         let new_payload_sha256 = Tagged::of(token.new_payload);
@@ -249,36 +258,37 @@ impl RunFacts {
 /// What one mint contributes to its record, borrowed from the mint itself. The tokens are
 /// only hashed and cut to a prefix: never stored.
 #[derive(Debug, Clone, Copy)]
-pub struct TokenFacts<'a> {
+pub(crate) struct TokenFacts<'a> {
     /// The claim that carries the user id.
-    pub id_claim: &'a str,
+    pub(crate) id_claim: &'a str,
     /// The user id.
-    pub user_id: &'a serde_json::Value,
+    pub(crate) user_id: &'a serde_json::Value,
     /// `jti` of the old token, if any.
-    pub old_jti: Option<&'a str>,
+    pub(crate) old_jti: Option<&'a str>,
     /// `jti` of the new token, if any.
-    pub new_jti: Option<&'a str>,
+    pub(crate) new_jti: Option<&'a str>,
     /// `exp` of the new token.
-    pub new_exp: Option<i64>,
+    pub(crate) new_exp: Option<i64>,
     /// The old token (compact form), if minted from one.
-    pub old_token: Option<&'a str>,
+    pub(crate) old_token: Option<&'a str>,
     /// The new token (compact form).
-    pub new_token: &'a str,
+    pub(crate) new_token: &'a str,
     /// The new token's payload JSON bytes.
-    pub new_payload: &'a [u8],
+    pub(crate) new_payload: &'a [u8],
     /// Whether the old token's signature was verified.
-    pub source_verified: bool,
+    pub(crate) source_verified: bool,
 }
 
 /// A record's members from `time` through `source_verified`, in canonical form: everything of
 /// its line except `v`, `seq` and `prev`, which [`append_bodies`](super::append_bodies) adds
 /// under the lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Body(Vec<u8>);
+pub(crate) struct Body(Vec<u8>);
 
 impl Body {
     /// The body of a record with `facts`, after checking them as the verifier would.
-    pub fn from_facts(facts: &MintFacts) -> Result<Body, String> {
+    #[cfg(test)]
+    pub(crate) fn from_facts(facts: &MintFacts) -> Result<Body, String> {
         facts.validate()?;
         Ok(Body::of(facts))
     }
@@ -317,18 +327,20 @@ impl AsRef<Body> for Body {
     }
 }
 
-/// Writes a complete line: `{"v":1,"seq":N,` + body + `,"prev":"…"}`.
+/// Writes a complete line: `{"v":1,"seq":N,` + body + `,"prev":"…"}`. `prev` is a checked
+/// digest (`sha256:<64 hex>`, from [`Tagged`] or [`Record::validate`]): nothing in it needs
+/// escaping, and this runs under the log's lock once per record.
 pub(crate) fn write_line(seq: u64, body: &Body, prev: &str, out: &mut Vec<u8>) {
+    debug_assert!(check_digest("prev", prev).is_ok(), "{prev:?}");
     out.extend_from_slice(b"{\"v\":");
     out.extend_from_slice(itoa::Buffer::new().format(FORMAT_VERSION).as_bytes());
     out.extend_from_slice(b",\"seq\":");
     out.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
     out.push(b',');
     out.extend_from_slice(body.as_bytes());
-    out.extend_from_slice(b",\"prev\":");
-    // Writing a string into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, prev);
-    out.push(b'}');
+    out.extend_from_slice(b",\"prev\":\"");
+    out.extend_from_slice(prev.as_bytes());
+    out.extend_from_slice(b"\"}");
 }
 
 /// The first [`MAX_PREFIX_CHARS`] characters of `token`, borrowed.

@@ -13,7 +13,7 @@ mod source;
 
 pub(crate) use job::{Line, LineJob};
 pub(crate) use pipeline::run_lines;
-pub use source::Stream;
+pub(crate) use source::Stream;
 pub(crate) use source::{Source, source};
 
 #[cfg(test)]

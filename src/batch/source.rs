@@ -27,7 +27,7 @@ pub(crate) fn source(arg: Option<&OsStr>, stdin_tty: bool) -> Result<Source, Fai
 
 /// Standard input as a batch reads it: owned and `Send`, so that reads can run ahead on a
 /// thread of their own while earlier lines are processed (tests pass in-memory bytes).
-pub type Stream = Box<dyn Read + Send>;
+pub(crate) type Stream = Box<dyn Read + Send>;
 
 /// Read once into `buf`, retrying when interrupted by a signal.
 pub(super) fn read_some(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
