@@ -1,11 +1,11 @@
 //! Dispatch: one entry point from parsed arguments to an exit code.
 
+use crate::batch::Stream;
 use crate::cli::{Cli, Command};
 use crate::cmd::{self, Output};
 use crate::context::Context;
 use crate::error::classify;
 use crate::exit::Exit;
-use crate::input::Stream;
 use crate::render::style::Style;
 use std::io::Write;
 

@@ -1,6 +1,6 @@
 //! Everything jwtctl reads from its surroundings, read once: the clock and which streams are
-//! terminals at start-up, the environment at its first look-up. The core never reads these
-//! itself.
+//! terminals at start-up, the environment and the host name at their first look-up. The core
+//! never reads these itself.
 
 use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
@@ -22,16 +22,20 @@ pub enum ColorChoice {
 #[derive(Debug, Clone)]
 pub struct Context {
     /// Current time, Unix seconds.
-    pub now: i64,
+    pub(crate) now: i64,
     /// Standard input is a terminal.
-    pub stdin_tty: bool,
+    pub(crate) stdin_tty: bool,
     /// Standard output is a terminal.
-    pub stdout_tty: bool,
+    pub(crate) stdout_tty: bool,
     /// Standard error is a terminal.
-    pub stderr_tty: bool,
+    pub(crate) stderr_tty: bool,
     /// The environment, in the order the process got it. A run looks up a handful of names,
     /// so a list serves as well as a map and costs no hashing.
     env: OnceLock<Vec<(OsString, OsString)>>,
+    /// The host's name, for audit records: read when first asked for.
+    host: OnceLock<Option<String>>,
+    /// Where the host's name is read from (none for a test context).
+    host_file: Option<&'static str>,
 }
 
 impl Context {
@@ -39,26 +43,32 @@ impl Context {
     pub fn from_process() -> Self {
         Context {
             now: chrono::Utc::now().timestamp(),
-            stdin_tty: stdin_is_terminal(),
+            stdin_tty: std::io::stdin().is_terminal(),
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             env: OnceLock::new(),
+            host: OnceLock::new(),
+            host_file: Some("/etc/hostname"),
         }
     }
 
-    /// A context for tests: no terminals, empty environment.
-    pub fn fixed(now: i64) -> Self {
+    /// A context for tests: no terminals, empty environment, no host name file.
+    #[cfg(test)]
+    pub(crate) fn fixed(now: i64) -> Self {
         Context {
             now,
             stdin_tty: false,
             stdout_tty: false,
             stderr_tty: false,
             env: OnceLock::from(Vec::new()),
+            host: OnceLock::new(),
+            host_file: None,
         }
     }
 
     /// Builder for tests: set an environment variable.
-    pub fn with_var(mut self, name: &str, value: impl Into<OsString>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_var(mut self, name: &str, value: impl Into<OsString>) -> Self {
         let name = OsString::from(name);
         self.vars();
         if let Some(env) = self.env.get_mut() {
@@ -75,7 +85,7 @@ impl Context {
     }
 
     /// An environment variable, as captured.
-    pub fn var(&self, name: &str) -> Option<&OsStr> {
+    pub(crate) fn var(&self, name: &str) -> Option<&OsStr> {
         let name = OsStr::new(name);
         self.vars()
             .iter()
@@ -84,14 +94,27 @@ impl Context {
     }
 
     /// An environment variable that is set and not empty, as UTF-8 (lossy).
-    pub fn var_str(&self, name: &str) -> Option<String> {
+    pub(crate) fn var_str(&self, name: &str) -> Option<String> {
         self.var(name)
             .filter(|v| !v.is_empty())
             .map(|v| v.to_string_lossy().into_owned())
     }
 
+    /// The host's name: `/etc/hostname`, else `$HOSTNAME`; `None` when neither says.
+    pub(crate) fn host_name(&self) -> Option<&str> {
+        self.host
+            .get_or_init(|| {
+                self.host_file
+                    .and_then(|path| std::fs::read_to_string(path).ok())
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty())
+                    .or_else(|| self.var_str("HOSTNAME"))
+            })
+            .as_deref()
+    }
+
     /// Whether to colour a stream that is (or is not) a terminal.
-    pub fn color(&self, choice: ColorChoice, stream_is_tty: bool) -> bool {
+    pub(crate) fn color(&self, choice: ColorChoice, stream_is_tty: bool) -> bool {
         match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -102,20 +125,6 @@ impl Context {
             }
         }
     }
-}
-
-/// Whether standard input is a terminal, asked of descriptor 0 itself: `std::io::stdin()`
-/// would set up its buffered reader, which a run with the token as an argument never uses.
-#[cfg(unix)]
-fn stdin_is_terminal() -> bool {
-    // SAFETY: isatty(3) takes a descriptor number and touches no memory of ours; a closed
-    // descriptor makes it return 0.
-    unsafe { libc::isatty(libc::STDIN_FILENO) == 1 }
-}
-
-#[cfg(not(unix))]
-fn stdin_is_terminal() -> bool {
-    std::io::stdin().is_terminal()
 }
 
 #[cfg(test)]
@@ -142,6 +151,13 @@ mod tests {
         let ctx = ctx.with_var("JWTCTL_TEST_ONLY", "1");
         assert_eq!(ctx.var_str("JWTCTL_TEST_ONLY").as_deref(), Some("1"));
         assert_eq!(ctx.var("PATH"), std::env::var_os("PATH").as_deref());
+    }
+
+    #[test]
+    fn a_test_context_names_its_host_only_from_the_environment() {
+        assert_eq!(Context::fixed(0).host_name(), None);
+        let ctx = Context::fixed(0).with_var("HOSTNAME", "build-7");
+        assert_eq!(ctx.host_name(), Some("build-7"));
     }
 
     #[test]

@@ -6,10 +6,16 @@
 //! `exit` owns the exit codes and `error` maps failures onto them; `generate` renders shell
 //! completions and man pages from `cli`.
 
+#[cfg(not(unix))]
+compile_error!(
+    "jwtctl supports Unix only (file modes, no-follow opens and descriptors of the audit log)"
+);
+
 pub mod app;
-pub mod audit;
+pub(crate) mod audit;
+pub(crate) mod batch;
 pub mod cli;
-pub mod cmd;
+pub(crate) mod cmd;
 pub mod context;
 pub mod error;
 pub mod exit;
@@ -18,10 +24,9 @@ pub mod fingerprint;
 pub mod generate;
 #[doc(hidden)]
 pub mod harness;
-pub mod input;
 pub mod inspect;
 pub mod keys;
-pub mod mint;
+pub(crate) mod mint;
 pub mod pipe;
 pub mod render;
 pub mod time;

@@ -1,7 +1,7 @@
 //! The `jwtctl` binary: parse the arguments, read the context, run the command, exit with its
 //! code. Everything else is in the library.
 
-use jwtctl::{app, cli::Cli, context::Context, input, pipe};
+use jwtctl::{app, cli::Cli, context::Context, pipe};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
@@ -17,7 +17,13 @@ fn main() -> ExitCode {
     pipe::widen_stdout();
     pipe::widen_stdin();
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let exit = app::run(&cli, &ctx, Box::new(input::Stdin::default()), &mut out, &mut std::io::stderr());
+    let exit = app::run(
+        &cli,
+        &ctx,
+        Box::new(std::io::stdin()),
+        &mut out,
+        &mut std::io::stderr(),
+    );
     // A reader that went away is not an error (a broken pipe ends a batch quietly).
     let _ = out.flush();
     ExitCode::from(exit.code())

@@ -1,4 +1,5 @@
-//! Appending a batch of records under an exclusive lock.
+//! Appending a batch of records under an exclusive lock. Unix only: the log is created with
+//! mode 0600, opened without following a symbolic link, and read at offsets.
 
 use std::fs::{DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
@@ -6,9 +7,11 @@ use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::Path;
 
 use super::AuditError;
-use super::record::{Body, MAX_LINE_BYTES, MintFacts, Record, Tagged, parse_line, write_line};
+use super::record::{Body, MAX_LINE_BYTES, Tagged, parse_line, write_line};
 #[cfg(test)]
 use super::record::{GENESIS, sha256_tagged};
+#[cfg(test)]
+use super::record::{MintFacts, Record};
 
 /// How many bytes are read per step while looking backwards for the start of the last line.
 const TAIL_CHUNK: u64 = 4096;
@@ -18,7 +21,8 @@ const TAIL_CHUNK: u64 = 4096;
 /// Each record is checked as the verifier would check it before anything is written. A batch
 /// mint uses [`append_bodies`] instead, which skips the [`MintFacts`] and the returned
 /// [`Record`]s.
-pub fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditError> {
+#[cfg(test)]
+pub(crate) fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditError> {
     let bodies = facts
         .iter()
         .enumerate()
@@ -45,7 +49,7 @@ pub fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, AuditErro
 /// not a valid record, nothing is written and the error tells the operator to run
 /// `jwtctl audit verify`. A record the verifier would reject is never written either.
 /// An empty batch writes nothing, but still creates the log and checks its tail.
-pub fn append_bodies<B: AsRef<Body>>(path: &Path, bodies: &[B]) -> Result<u64, AuditError> {
+pub(crate) fn append_bodies<B: AsRef<Body>>(path: &Path, bodies: &[B]) -> Result<u64, AuditError> {
     append_with(path, bodies, |_, _, _| {})
 }
 
@@ -77,10 +81,10 @@ fn open_log(path: &Path) -> Result<File, AuditError> {
         .create(true)
         .mode(0o600)
         // Closes the race between the symlink check above and this open.
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)
         .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => AuditError::Symlink {
+            Some(code) if code == rustix::io::Errno::LOOP.raw_os_error() => AuditError::Symlink {
                 path: path.to_path_buf(),
             },
             _ => AuditError::io("open", path, e),
@@ -212,7 +216,7 @@ fn build_batch<B: AsRef<Body>>(
             .ok_or_else(|| invalid("the sequence number would overflow".into()))?;
         each(index, seq, &prev);
         let start = bytes.len();
-        write_line(seq, body.as_ref(), &prev, &mut bytes);
+        write_line(seq, body.as_ref(), prev.as_str(), &mut bytes);
         let line = &bytes[start..];
         if line.len() > MAX_LINE_BYTES {
             return Err(invalid(format!(

@@ -7,14 +7,14 @@ use super::record::MAX_LINE_BYTES;
 /// One line of the log as read.
 pub(crate) struct RawLine {
     /// 1-based line number.
-    pub number: usize,
+    pub(crate) number: usize,
     /// The line's bytes, without its newline.
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
     /// Whether the line ended with a newline (only the last line of a file can lack one).
-    pub terminated: bool,
+    pub(crate) terminated: bool,
     /// Whether the line was longer than [`MAX_LINE_BYTES`]; `bytes` then holds only its start,
     /// and reading should stop.
-    pub too_long: bool,
+    pub(crate) too_long: bool,
 }
 
 /// Yields the lines of a reader, never holding more than two lines of [`MAX_LINE_BYTES`].

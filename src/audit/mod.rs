@@ -8,6 +8,7 @@
 //! the environment to [`default_path`].
 #![warn(missing_docs)]
 
+#[cfg(unix)]
 mod append;
 mod lines;
 mod record;
@@ -19,18 +20,18 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use append::{append, append_bodies};
-pub use record::{
-    Body, FORMAT_VERSION, GENESIS, MAX_LINE_BYTES, MAX_PREFIX_CHARS, MintFacts, Record, RunFacts,
-    TokenFacts, sha256_tagged, token_prefix,
-};
-pub use show::{Filter, show};
-pub use verify::{Break, BreakKind, ChainReport, verify};
+#[cfg(all(unix, test))]
+pub(crate) use append::append;
+#[cfg(unix)]
+pub(crate) use append::append_bodies;
+pub(crate) use record::{Body, MintFacts, Record, RunFacts, TokenFacts, token_prefix};
+pub(crate) use show::{Filter, show};
+pub(crate) use verify::{ChainReport, verify};
 
 /// Why an append was refused. Nothing was written, except for an `Io` error while writing or
 /// syncing, after which the log's tail may be incomplete (and later appends refuse).
 #[derive(Debug)]
-pub enum AuditError {
+pub(crate) enum AuditError {
     /// The log path is a symbolic link.
     Symlink {
         /// The log path.
@@ -124,7 +125,10 @@ impl std::error::Error for AuditError {
 ///
 /// The caller passes the two variables' values. As the XDG spec says, an empty or relative value
 /// is ignored (the same goes for `HOME`, so a log never lands relative to the working directory).
-pub fn default_path(xdg_state_home: Option<&OsStr>, home: Option<&OsStr>) -> Option<PathBuf> {
+pub(crate) fn default_path(
+    xdg_state_home: Option<&OsStr>,
+    home: Option<&OsStr>,
+) -> Option<PathBuf> {
     let absolute = |dir: &&OsStr| Path::new(dir).is_absolute();
     if let Some(state) = xdg_state_home.filter(absolute) {
         return Some(Path::new(state).join("jwtctl/audit.jsonl"));

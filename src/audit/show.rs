@@ -10,20 +10,20 @@ use super::record::{Record, parse_line};
 /// Which records [`show`] passes on. Every condition that is set must hold; an empty filter
 /// matches every record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
+pub(crate) struct Filter {
     /// Only records minted at or after this instant.
-    pub since: Option<DateTime<Utc>>,
+    pub(crate) since: Option<DateTime<Utc>>,
     /// Only records minted at or before this instant.
-    pub until: Option<DateTime<Utc>>,
+    pub(crate) until: Option<DateTime<Utc>>,
     /// Only records of this operator (exact match).
-    pub operator: Option<String>,
+    pub(crate) operator: Option<String>,
     /// Only records for this user id: equal to a string id, or to a numeric id's decimal form.
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
 }
 
 impl Filter {
     /// Whether `record` passes this filter.
-    pub fn matches(&self, record: &Record) -> bool {
+    pub(crate) fn matches(&self, record: &Record) -> bool {
         let facts = &record.facts;
         self.since.is_none_or(|since| facts.time >= since)
             && self.until.is_none_or(|until| facts.time <= until)
@@ -53,7 +53,7 @@ fn user_matches(user_id: &serde_json::Value, wanted: &str) -> bool {
 /// job). A line that is not a valid record stops the listing with an
 /// [`io::ErrorKind::InvalidData`] error naming the line; records before it were already passed on.
 /// An error returned by `each` (e.g. a broken pipe) stops the listing and is returned as is.
-pub fn show(
+pub(crate) fn show(
     reader: impl BufRead,
     filter: &Filter,
     mut each: impl FnMut(&Record, &str) -> io::Result<()>,

@@ -10,40 +10,40 @@ use super::record::{GENESIS, LineFault, parse_line, peek_seq, sha256_tagged};
 
 /// The result of [`verify`]: how much of the log holds together, and where it first does not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChainReport {
+pub(crate) struct ChainReport {
     /// Number of good records before the first break (all of them when there is none).
-    pub records: u64,
+    pub(crate) records: u64,
     /// `sha256:` hash of the last good line ([`GENESIS`] when there is none). Keep it somewhere
     /// else: it is what proves, later, that the end of the log was not changed or cut.
-    pub head: String,
+    pub(crate) head: String,
     /// The first place where the chain breaks, if any.
-    pub first_break: Option<Break>,
+    pub(crate) first_break: Option<Break>,
 }
 
 impl ChainReport {
     /// Whether the whole log verified.
-    pub fn is_intact(&self) -> bool {
+    pub(crate) fn is_intact(&self) -> bool {
         self.first_break.is_none()
     }
 }
 
 /// The first broken record of a log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Break {
+pub(crate) struct Break {
     /// 1-based line number of the broken record.
-    pub line: usize,
+    pub(crate) line: usize,
     /// Its sequence number, when the line could be read.
-    pub seq: Option<u64>,
+    pub(crate) seq: Option<u64>,
     /// What kind of damage this is.
-    pub kind: BreakKind,
+    pub(crate) kind: BreakKind,
     /// A one-line explanation, safe to print.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// What kind of damage broke the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum BreakKind {
+pub(crate) enum BreakKind {
     /// The line's content changed after it was written.
     Edited,
     /// One or more records before this line are missing.
@@ -80,7 +80,7 @@ impl fmt::Display for BreakKind {
 /// The last line has no successor whose `prev` vouches for it: an edit there that keeps it a
 /// valid record changes only the reported `head`. That is why the head should be anchored
 /// elsewhere and compared.
-pub fn verify(reader: impl BufRead) -> io::Result<ChainReport> {
+pub(crate) fn verify(reader: impl BufRead) -> io::Result<ChainReport> {
     let mut lines = LineReader::new(reader);
     let mut walk = Walk::default();
     while let Some(line) = lines.next_line()? {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// The audit log's location: `--audit-log`, else `JWTCTL_AUDIT_LOG`, else
 /// `$XDG_STATE_HOME/jwtctl/audit.jsonl` (`~/.local/state/jwtctl/audit.jsonl`).
-pub fn log_path(arg: Option<&Path>, ctx: &Context) -> Result<PathBuf, Failure> {
+pub(crate) fn log_path(arg: Option<&Path>, ctx: &Context) -> Result<PathBuf, Failure> {
     if let Some(path) = arg {
         return Ok(path.to_path_buf());
     }
@@ -31,7 +31,7 @@ pub fn log_path(arg: Option<&Path>, ctx: &Context) -> Result<PathBuf, Failure> {
 }
 
 /// Run `jwtctl audit ...`.
-pub fn run(
+pub(crate) fn run(
     command: &AuditCommand,
     ctx: &Context,
     output: Output,

@@ -8,16 +8,16 @@ use crate::render;
 use crate::token::{self, Token};
 
 /// The per-token work of `decode`.
-pub struct Decode {
+pub(crate) struct Decode {
     /// Judge relative times at this instant.
-    pub at: i64,
+    pub(crate) at: i64,
     /// What every JSON line says about `at`, rendered once.
     times_head: Vec<u8>,
 }
 
 impl Decode {
     /// From the command line and the context's clock.
-    pub fn new(args: &DecodeArgs, now: i64) -> Self {
+    pub(crate) fn new(args: &DecodeArgs, now: i64) -> Self {
         let at = args.at.unwrap_or(now);
         Decode {
             at,

@@ -4,12 +4,12 @@
 
 use super::Output;
 use super::load::{self, HttpFetch, Stdin};
+use crate::batch::Stream;
 use crate::cli::FingerprintArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::fingerprint::{self, Expected, FingerprintError, Options};
-use crate::input::Stream;
 use crate::render;
 use std::io::Write;
 

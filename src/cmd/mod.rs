@@ -1,19 +1,19 @@
 //! Command glue: read inputs, call the core, pick the renderer, map verdicts to exit codes.
 
-pub mod audit;
-pub mod completions;
-pub mod decode;
-pub mod fingerprint;
-pub mod load;
-pub mod mint;
-pub mod progress;
-pub mod verify;
+pub(crate) mod audit;
+pub(crate) mod completions;
+pub(crate) mod decode;
+pub(crate) mod fingerprint;
+pub(crate) mod load;
+pub(crate) mod mint;
+pub(crate) mod progress;
+pub(crate) mod verify;
 
+use crate::batch::{self, Line, LineJob, Source, Stream};
 use crate::cli::TokenInput;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::input::{self, Line, LineJob, Source, Stream};
 use crate::render::sanitize::escape;
 use crate::render::style::{Role, Style};
 use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
@@ -21,19 +21,19 @@ use std::io::Write;
 
 /// How results are shown, decided once per run.
 #[derive(Debug, Clone, Copy)]
-pub struct Output {
+pub(crate) struct Output {
     /// JSON Lines instead of human text.
-    pub json: bool,
+    pub(crate) json: bool,
     /// Nothing on stdout.
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Styling for stdout.
-    pub style: Style,
+    pub(crate) style: Style,
     /// Styling for stderr.
-    pub err_style: Style,
+    pub(crate) err_style: Style,
 }
 
 /// Per-token work of a command that reads tokens.
-pub trait TokenJob: Sync {
+pub(crate) trait TokenJob: Sync {
     /// Handle one well-formed token; write its result to `out`; return its outcome.
     fn token(&self, line: u64, token: &Token<'_>, output: &Output, out: &mut Vec<u8>) -> Exit;
 
@@ -102,7 +102,7 @@ impl LineJob for Reader<'_> {
 }
 
 /// Read tokens from the argument or stdin and run `job` on each.
-pub fn run_tokens(
+pub(crate) fn run_tokens(
     input: &TokenInput,
     job: &dyn TokenJob,
     output: Output,
@@ -117,7 +117,7 @@ pub fn run_tokens(
         output,
         progress: progress::Progress::new(progress::Progress::wanted(ctx, output.quiet)),
     };
-    match input::source(input.token.as_deref(), ctx.stdin_tty)? {
+    match batch::source(input.token.as_deref(), ctx.stdin_tty)? {
         Source::Arg(bytes) => {
             let line = Line {
                 number: 1,
@@ -134,7 +134,7 @@ pub fn run_tokens(
         }
         Source::Stdin => {
             let max_line = input.max_size.saturating_mul(2).max(1 << 20);
-            let (exit, lines) = input::run_lines(stdin, max_line, &reader, out, err)?;
+            let (exit, lines) = batch::run_lines(stdin, max_line, &reader, out, err)?;
             if lines == 0 {
                 // An empty input must not read as "every token was fine" in a script.
                 return Err(
@@ -151,7 +151,7 @@ pub fn run_tokens(
 }
 
 /// Reader options from the command line.
-pub fn read_options(input: &TokenInput) -> ReadOptions {
+pub(crate) fn read_options(input: &TokenInput) -> ReadOptions {
     ReadOptions {
         max_size: input.max_size,
         payload: if input.any_payload {
@@ -163,7 +163,7 @@ pub fn read_options(input: &TokenInput) -> ReadOptions {
 }
 
 /// `jwtctl: note: TEXT` on stderr: how something was decided (e.g. which key source).
-pub fn note(err: &mut dyn Write, style: &Style, text: &str) {
+pub(crate) fn note(err: &mut dyn Write, style: &Style, text: &str) {
     let _ = writeln!(
         err,
         "jwtctl: {} {}",
@@ -173,7 +173,7 @@ pub fn note(err: &mut dyn Write, style: &Style, text: &str) {
 }
 
 /// `jwtctl: warning: TEXT` on stderr: something the operator should act on.
-pub fn warn(err: &mut dyn Write, style: &Style, text: &str) {
+pub(crate) fn warn(err: &mut dyn Write, style: &Style, text: &str) {
     let _ = writeln!(
         err,
         "jwtctl: {} {}",
@@ -183,7 +183,7 @@ pub fn warn(err: &mut dyn Write, style: &Style, text: &str) {
 }
 
 /// Report a run-ending failure on stderr: one line, then hints.
-pub fn report(err: &mut dyn Write, error: &anyhow::Error, style: &Style) {
+pub(crate) fn report(err: &mut dyn Write, error: &anyhow::Error, style: &Style) {
     let label = style.paint(Role::Bad, "error:");
     let message = match error.downcast_ref::<Failure>() {
         Some(failure) => failure.message.clone(),

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const DELAY: Duration = Duration::from_millis(700);
 
 /// A lazily shown counter of processed lines.
-pub struct Progress {
+pub(crate) struct Progress {
     enabled: bool,
     start: Instant,
     bar: Mutex<Option<ProgressBar>>,
@@ -18,7 +18,7 @@ pub struct Progress {
 
 impl Progress {
     /// Progress for this run; `enabled` is decided from the context's terminals.
-    pub fn new(enabled: bool) -> Self {
+    pub(crate) fn new(enabled: bool) -> Self {
         Progress {
             enabled,
             start: Instant::now(),
@@ -27,12 +27,12 @@ impl Progress {
     }
 
     /// Whether a batch should show progress: stderr is a terminal, stdout and stdin are not.
-    pub fn wanted(ctx: &crate::context::Context, quiet: bool) -> bool {
+    pub(crate) fn wanted(ctx: &crate::context::Context, quiet: bool) -> bool {
         ctx.stderr_tty && !ctx.stdout_tty && !ctx.stdin_tty && !quiet
     }
 
     /// `lines` inputs done so far.
-    pub fn update(&self, lines: u64) {
+    pub(crate) fn update(&self, lines: u64) {
         if !self.enabled || self.start.elapsed() < DELAY {
             return;
         }

@@ -3,11 +3,11 @@
 
 use super::load::{self, HttpFetch, KeyRing, Stdin};
 use super::{Output, TokenJob};
+use crate::batch::{self, Stream};
 use crate::cli::VerifyArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::input::{self, Stream};
 use crate::keys::signature::Prepared;
 use crate::render;
 use crate::token::{Malformed, Token};
@@ -78,13 +78,13 @@ pub(crate) fn run(
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     // Settle where tokens come from before asking for a key (a prompt must not come first).
-    let source = input::source(args.input.token.as_deref(), ctx.stdin_tty)?;
+    let source = batch::source(args.input.token.as_deref(), ctx.stdin_tty)?;
     let keys = load::load(
         &args.keys,
         ctx,
         Stdin {
             reader: &mut *stdin,
-            carries_tokens: source == input::Source::Stdin,
+            carries_tokens: source == batch::Source::Stdin,
         },
         &HttpFetch::new(),
     )?;

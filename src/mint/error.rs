@@ -8,7 +8,7 @@ use std::fmt;
 /// Why a token cannot be minted. Messages may quote claim names and values from the old token
 /// (attacker-controlled): escape them before they reach a terminal.
 #[derive(Debug, Clone, PartialEq)]
-pub enum MintError {
+pub(crate) enum MintError {
     /// No user id claim (or not the one `--id-claim` names).
     IdMissing {
         /// The claim `--id-claim` named, if any.
@@ -70,7 +70,7 @@ pub enum MintError {
 
 impl MintError {
     /// The exit code this failure maps to.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             MintError::IdMissing { .. }
             | MintError::IdAmbiguous { .. }
@@ -87,7 +87,7 @@ impl MintError {
     }
 
     /// A stable machine code, used in JSON output.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             MintError::IdMissing { .. } => "id_claim_missing",
             MintError::IdAmbiguous { .. } => "id_claim_ambiguous",
@@ -104,7 +104,7 @@ impl MintError {
     }
 
     /// What to do about it.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         Some(match self {
             MintError::IdMissing {
                 from_token: true, ..

@@ -6,7 +6,7 @@
 
 mod error;
 
-pub use error::MintError;
+pub(crate) use error::MintError;
 
 use crate::keys::signature::Prepared;
 use crate::time::{MAX_NUMERIC_DATE, numeric_date};
@@ -16,11 +16,11 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// Claims that are taken for the user id when `--id-claim` does not name one, in this order.
-pub const ID_CLAIMS: [&str; 5] = ["sub", "id", "user_id", "uid", "userId"];
+pub(crate) const ID_CLAIMS: [&str; 5] = ["sub", "id", "user_id", "uid", "userId"];
 
 /// How the new token's `exp` is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expiry {
+pub(crate) enum Expiry {
     /// Keep the old token's lifetime (`exp - iat`), counted from now. Refused when the old
     /// token has no `exp`, or no `iat` to measure the lifetime with.
     Inherit,
@@ -32,7 +32,7 @@ pub enum Expiry {
 
 /// What the new header's `kid` is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KidChoice {
+pub(crate) enum KidChoice {
     /// The signing key's own `kid` if it has one, else the old token's.
     Default,
     /// This `kid` (`--kid`).
@@ -43,25 +43,25 @@ pub enum KidChoice {
 
 /// Everything the operator asked for; the same for every token of a batch.
 #[derive(Debug, Clone)]
-pub struct Recipe {
+pub(crate) struct Recipe {
     /// `--id-claim`: the claim that carries the user id, instead of auto-detection.
-    pub id_claim: Option<String>,
+    pub(crate) id_claim: Option<String>,
     /// `--keep-claims`: carry the whole old payload, not only the id claim.
-    pub keep_claims: bool,
+    pub(crate) keep_claims: bool,
     /// `--claim`: claims to set, in the order given.
-    pub set: Vec<(String, Value)>,
+    pub(crate) set: Vec<(String, Value)>,
     /// `--unset`: claims to remove.
-    pub unset: Vec<String>,
+    pub(crate) unset: Vec<String>,
     /// How `exp` is decided.
-    pub expiry: Expiry,
+    pub(crate) expiry: Expiry,
     /// The signing algorithm (already checked to fit the signing key).
-    pub alg: Algorithm,
+    pub(crate) alg: Algorithm,
     /// The header's `kid`.
-    pub kid: KidChoice,
+    pub(crate) kid: KidChoice,
     /// `--typ`: the header's `typ`, instead of the old token's.
-    pub typ: Option<String>,
+    pub(crate) typ: Option<String>,
     /// The signing key's own `kid`, if it has one.
-    pub key_kid: Option<String>,
+    pub(crate) key_kid: Option<String>,
 }
 
 /// Claims the recipe may not touch with `--claim` / `--unset`, and the flag to use instead.
@@ -73,7 +73,7 @@ const RESERVED: [(&str, &str); 2] = [
 impl Recipe {
     /// Checks what can be checked before any token is read: reserved claims, a claim both set
     /// and unset or set twice, an id claim that is unset.
-    pub fn check(&self) -> Result<(), MintError> {
+    pub(crate) fn check(&self) -> Result<(), MintError> {
         let names = self
             .set
             .iter()
@@ -105,11 +105,11 @@ impl Recipe {
 
 /// The old token, as read (not necessarily verified).
 #[derive(Debug, Clone, Copy)]
-pub struct Old<'a> {
+pub(crate) struct Old<'a> {
     /// Its JOSE header.
-    pub header: &'a Map<String, Value>,
+    pub(crate) header: &'a Map<String, Value>,
     /// Its claims: a map, or the token's claim set (see [`ClaimSource`]).
-    pub claims: &'a dyn ClaimSource,
+    pub(crate) claims: &'a dyn ClaimSource,
 }
 
 /// Read access to the old token's claims, as [`draft`] needs them.
@@ -117,7 +117,7 @@ pub struct Old<'a> {
 /// By default a new token carries only a few old claims (the id, `jti`, the lifetime), so a
 /// token's [`Claims`](crate::token::Claims) answers those from the scanned JSON without building
 /// the whole map; only `--keep-claims` and error messages ask for [`ClaimSource::all`].
-pub trait ClaimSource: std::fmt::Debug {
+pub(crate) trait ClaimSource: std::fmt::Debug {
     /// Whether claim `name` is present.
     fn has(&self, name: &str) -> bool;
     /// The value of claim `name`.
@@ -156,30 +156,30 @@ impl ClaimSource for crate::token::Claims {
 
 /// What changes from one mint to the next: the time and fresh random bytes.
 #[derive(Debug, Clone, Copy)]
-pub struct Fresh {
+pub(crate) struct Fresh {
     /// The moment of minting, Unix seconds (the new `iat`).
-    pub now: i64,
+    pub(crate) now: i64,
     /// Random bytes for a new `jti`.
-    pub jti: [u8; 16],
+    pub(crate) jti: [u8; 16],
 }
 
 /// The new token before signing, and the facts the audit record needs.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Draft {
+pub(crate) struct Draft {
     /// The new JOSE header: `alg`, then `typ` and `kid` when present.
-    pub header: Map<String, Value>,
+    pub(crate) header: Map<String, Value>,
     /// The new claims, in a stable order (see [`draft`]).
-    pub claims: Map<String, Value>,
+    pub(crate) claims: Map<String, Value>,
     /// The claim that carries the user id.
-    pub id_claim: String,
+    pub(crate) id_claim: String,
     /// The user id (a non-empty string or an integer).
-    pub user_id: Value,
+    pub(crate) user_id: Value,
     /// The old token's `jti`, as text.
-    pub old_jti: Option<String>,
+    pub(crate) old_jti: Option<String>,
     /// The new token's `jti`, as text.
-    pub new_jti: Option<String>,
+    pub(crate) new_jti: Option<String>,
     /// The new `exp`, or `None` for a never-expiring token.
-    pub exp: Option<i64>,
+    pub(crate) exp: Option<i64>,
 }
 
 /// Builds the new header and claims.
@@ -187,7 +187,11 @@ pub struct Draft {
 /// Claims keep a stable order: with `--keep-claims` the old token's order (changed claims stay
 /// where they were); otherwise the id claim first. Claims set with `--claim` follow in the order
 /// given, then `iat`, `exp` and `jti` (each in place when it already was there).
-pub fn draft(old: Option<Old<'_>>, recipe: &Recipe, fresh: &Fresh) -> Result<Draft, MintError> {
+pub(crate) fn draft(
+    old: Option<Old<'_>>,
+    recipe: &Recipe,
+    fresh: &Fresh,
+) -> Result<Draft, MintError> {
     let mut claims = Map::new();
     let mut carried_id = None;
     if let Some(old) = old {
@@ -253,7 +257,7 @@ pub fn draft(old: Option<Old<'_>>, recipe: &Recipe, fresh: &Fresh) -> Result<Dra
 
 /// The claim that carries the user id: `wanted` if given (it must be present), else the one
 /// of [`ID_CLAIMS`] that is present. None or several is an error that lists what was found.
-pub fn find_id_claim(
+pub(crate) fn find_id_claim(
     claims: &(impl ClaimSource + ?Sized),
     wanted: Option<&str>,
     from_token: bool,
@@ -309,7 +313,7 @@ fn check_id_value(claim: &str, value: &Value) -> Result<(), MintError> {
 }
 
 /// The new `exp` under `expiry`.
-pub fn new_exp(
+pub(crate) fn new_exp(
     old: Option<&dyn ClaimSource>,
     expiry: Expiry,
     now: i64,
@@ -415,15 +419,15 @@ fn uuid_v4(mut bytes: [u8; 16]) -> String {
 
 /// A signed token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sealed {
+pub(crate) struct Sealed {
     /// The compact form `header.payload.signature`.
-    pub compact: String,
+    pub(crate) compact: String,
     /// The payload JSON bytes that were signed (compact, claims in the draft's order).
-    pub payload: Vec<u8>,
+    pub(crate) payload: Vec<u8>,
 }
 
 /// Serializes the draft compactly and signs it with `key` under the recipe's algorithm.
-pub fn seal(draft: &Draft, alg: Algorithm, key: &Prepared<'_>) -> Result<Sealed, MintError> {
+pub(crate) fn seal(draft: &Draft, alg: Algorithm, key: &Prepared<'_>) -> Result<Sealed, MintError> {
     // Serializing a map of JSON values cannot fail.
     let header = serde_json::to_vec(&draft.header).unwrap_or_default();
     let payload = serde_json::to_vec(&draft.claims).unwrap_or_default();

@@ -9,20 +9,20 @@ use std::fmt::Write as _;
 
 /// The JSON object for `audit verify` (schema: `kind: "audit_verify"`).
 #[derive(Debug, Serialize)]
-pub struct VerifyJson<'a> {
+pub(crate) struct VerifyJson<'a> {
     /// Always `"audit_verify"`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The log that was checked.
-    pub path: &'a str,
+    pub(crate) path: &'a str,
     /// Whether every record holds together.
-    pub intact: bool,
+    pub(crate) intact: bool,
     /// The report: `records`, `head`, `first_break` (`line`, `seq`, `kind`, `message`).
     #[serde(flatten)]
-    pub report: &'a ChainReport,
+    pub(crate) report: &'a ChainReport,
 }
 
 /// One JSON line for `audit verify`.
-pub fn verify_json(path: &str, report: &ChainReport, out: &mut Vec<u8>) {
+pub(crate) fn verify_json(path: &str, report: &ChainReport, out: &mut Vec<u8>) {
     let view = VerifyJson {
         kind: "audit_verify",
         path,
@@ -34,7 +34,7 @@ pub fn verify_json(path: &str, report: &ChainReport, out: &mut Vec<u8>) {
 }
 
 /// The human report of `audit verify`.
-pub fn verify_human(path: &str, report: &ChainReport, style: &Style) -> String {
+pub(crate) fn verify_human(path: &str, report: &ChainReport, style: &Style) -> String {
     let mut out = String::new();
     let name = |text: &str| style.paint(Role::Name, &format!("{text:<9}"));
     let _ = writeln!(out, "{} {}", name("audit log"), escape(path));
@@ -67,7 +67,7 @@ pub fn verify_human(path: &str, report: &ChainReport, style: &Style) -> String {
 }
 
 /// The header row of the `audit show` table.
-pub fn show_header(style: &Style) -> String {
+pub(crate) fn show_header(style: &Style) -> String {
     let text = format!(
         "{:>6}  {:<20}  {:<16}  {:<36}  {:<6}  {:<8}  {:<20}  {:<10}  {}",
         "SEQ", "TIME", "OPERATOR", "USER", "ALG", "KEY", "EXPIRES", "SOURCE", "REASON"
@@ -76,7 +76,7 @@ pub fn show_header(style: &Style) -> String {
 }
 
 /// One row of the `audit show` table.
-pub fn show_row(record: &Record, style: &Style) -> String {
+pub(crate) fn show_row(record: &Record, style: &Style) -> String {
     let facts = &record.facts;
     let user = match &facts.user_id {
         serde_json::Value::String(s) => s.clone(),

@@ -14,23 +14,23 @@ use std::fmt::Write as _;
 /// "source_verified":…}`: [`json_start`] writes it up to `"audit_seq":` (a batch does that on
 /// the thread that minted the token), [`json_finish`] the rest.
 #[derive(Debug, Serialize)]
-pub struct MintedJson<'a> {
+pub(crate) struct MintedJson<'a> {
     /// Always `"minted"`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// 1-based input line (1 for a token given as an argument or no old token).
-    pub line: u64,
+    pub(crate) line: u64,
     /// The new compact token.
-    pub token: &'a str,
+    pub(crate) token: &'a str,
     /// Its header.
-    pub header: &'a Map<String, Value>,
+    pub(crate) header: &'a Map<String, Value>,
     /// Its claims.
-    pub claims: &'a Map<String, Value>,
+    pub(crate) claims: &'a Map<String, Value>,
     /// Its `exp`, or null for a token that never expires.
-    pub exp: Option<i64>,
+    pub(crate) exp: Option<i64>,
 }
 
 /// The start of one JSON line for a minted token, up to and including `"audit_seq":`.
-pub fn json_start(view: &MintedJson<'_>, out: &mut Vec<u8>) {
+pub(crate) fn json_start(view: &MintedJson<'_>, out: &mut Vec<u8>) {
     let start = out.len();
     to_json_line(view, out);
     // A serialized struct is an object: its last byte is the closing brace, reopened here.
@@ -44,7 +44,7 @@ pub fn json_start(view: &MintedJson<'_>, out: &mut Vec<u8>) {
 /// The rest of the line [`json_start`] began: the audit sequence number (the sequence number
 /// of its audit record) and whether the old token's signature was verified (false without an
 /// old token).
-pub fn json_finish(audit_seq: u64, source_verified: bool, out: &mut Vec<u8>) {
+pub(crate) fn json_finish(audit_seq: u64, source_verified: bool, out: &mut Vec<u8>) {
     out.extend_from_slice(itoa::Buffer::new().format(audit_seq).as_bytes());
     out.extend_from_slice(if source_verified {
         b",\"source_verified\":true}\n"
@@ -55,35 +55,35 @@ pub fn json_finish(audit_seq: u64, source_verified: bool, out: &mut Vec<u8>) {
 
 /// What the operator is asked to confirm.
 #[derive(Debug)]
-pub struct Summary<'a> {
+pub(crate) struct Summary<'a> {
     /// The old token's claims, when minting from one.
-    pub old_claims: Option<&'a Map<String, Value>>,
+    pub(crate) old_claims: Option<&'a Map<String, Value>>,
     /// The old token's first characters.
-    pub old_prefix: Option<&'a str>,
+    pub(crate) old_prefix: Option<&'a str>,
     /// How the old token's signature fared: `Ok(key label)` or `Err(why not)`.
-    pub verified: Result<&'a str, &'a str>,
+    pub(crate) verified: Result<&'a str, &'a str>,
     /// The new header.
-    pub header: &'a Map<String, Value>,
+    pub(crate) header: &'a Map<String, Value>,
     /// The new claims.
-    pub claims: &'a Map<String, Value>,
+    pub(crate) claims: &'a Map<String, Value>,
     /// The id claim and the user id.
-    pub id: (&'a str, &'a Value),
+    pub(crate) id: (&'a str, &'a Value),
     /// The signing algorithm.
-    pub alg: &'a str,
+    pub(crate) alg: &'a str,
     /// The signing key's label.
-    pub key_label: &'a str,
+    pub(crate) key_label: &'a str,
     /// The signing key's fingerprint.
-    pub key_fingerprint: &'a str,
+    pub(crate) key_fingerprint: &'a str,
     /// The new `exp`.
-    pub exp: Option<i64>,
+    pub(crate) exp: Option<i64>,
     /// The moment of minting.
-    pub now: i64,
+    pub(crate) now: i64,
     /// Where the audit record goes.
-    pub audit_log: &'a str,
+    pub(crate) audit_log: &'a str,
 }
 
 /// The summary shown before the confirmation prompt (stderr).
-pub fn summary(s: &Summary<'_>, style: &Style) -> String {
+pub(crate) fn summary(s: &Summary<'_>, style: &Style) -> String {
     let mut out = String::new();
     let name = |text: &str| style.paint(Role::Name, &format!("{text:<9}"));
     let _ = writeln!(

@@ -1,81 +1,15 @@
-//! Where tokens come from: one positional argument, or stdin read as a stream of lines.
-//!
-//! Stdin is read in chunks; every complete line is handed to a [`LineJob`], on all cores, and
-//! the results are written in input order as soon as they and those before them are done,
-//! so memory stays constant and the first result appears before the input ends.
+//! The ordered parallel pipeline: chunks of stdin cut into parts of lines, run on the thread
+//! pool, and written back in input order.
 
-use crate::error::Failure;
+use super::job::{Line, LineJob};
+use super::read_ahead::{ReadAhead, Reply, stopped};
+use super::source::{Stream, read_some};
 use crate::exit::Exit;
-use std::ffi::OsStr;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::sync::{Arc, mpsc};
 
-/// Where a command's token(s) come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    /// A positional argument, as raw bytes (need not be UTF-8).
-    Arg(Vec<u8>),
-    /// Standard input, one token (or pasted line) per line.
-    Stdin,
-}
-
-/// Decide the source: an argument other than `-` is the token; `-` or nothing means stdin,
-/// unless nothing was given and stdin is a terminal (then there is nothing to read).
-pub fn source(arg: Option<&OsStr>, stdin_tty: bool) -> Result<Source, Failure> {
-    match arg {
-        Some(a) if a != "-" => Ok(Source::Arg(a.as_encoded_bytes().to_vec())),
-        Some(_) => Ok(Source::Stdin),
-        None if stdin_tty => Err(Failure::usage("no token given")
-            .hint("pass the token as an argument, or pipe tokens on stdin (one per line)")),
-        None => Ok(Source::Stdin),
-    }
-}
-
-/// One input line handed to a job.
-#[derive(Debug, Clone, Copy)]
-pub struct Line<'a> {
-    /// 1-based line number in the input.
-    pub number: u64,
-    /// The line's bytes, line ending included if there was one. Cut short when the line was
-    /// longer than the limit (see `oversized`).
-    pub bytes: &'a [u8],
-    /// The line was longer than the reader's limit; only its start is in `bytes`.
-    pub oversized: bool,
-    /// More than one line was read: the input is a batch.
-    pub batch: bool,
-}
-
-/// Work done for each line. Output for stdout goes to `out`, for stderr to `err`.
-pub trait LineJob: Sync {
-    /// Process one line and return its outcome.
-    fn line(&self, line: Line<'_>, out: &mut Vec<u8>, err: &mut Vec<u8>) -> Exit;
-
-    /// Called once per chunk of input, after [`LineJob::line`] ran for each of its lines. A
-    /// job that must make a chunk's results durable before releasing them (`mint` appends
-    /// and syncs the chunk's audit records) does it here, and may add the output it held back
-    /// to `out`. An error ends the run: the chunk's stdout output is not written.
-    fn settle(&self, out: &mut Vec<u8>, err: &mut Vec<u8>) -> io::Result<()> {
-        let _ = (out, err);
-        Ok(())
-    }
-
-    /// Whether the job holds a chunk's output back until [`LineJob::settle`] ran: then no
-    /// line of the chunk is written before it is settled, and no line of the next chunk is
-    /// handed out before that. Jobs that don't have their results written as they come, while
-    /// later lines (of the same or the next chunks) are still being processed.
-    fn holds_output(&self) -> bool {
-        false
-    }
-
-    /// Called after each chunk's results were written, with the number of lines so far (for a
-    /// progress display).
-    fn progress(&self, lines: u64) {
-        let _ = lines;
-    }
-}
-
 /// Size of one read from stdin.
-const CHUNK: usize = 512 * 1024;
+pub(super) const CHUNK: usize = 512 * 1024;
 
 /// Below this many bytes of complete lines, a chunk is processed on one thread.
 const PARALLEL_MIN_BYTES: usize = 32 * 1024;
@@ -86,14 +20,14 @@ fn count_lines(region: &[u8]) -> u64 {
 }
 
 /// Split `region` into about `parts` pieces at line boundaries, each at least `min` bytes.
-fn split_region(region: &[u8], min: usize, parts: usize) -> Vec<&[u8]> {
+pub(super) fn split_region(region: &[u8], min: usize, parts: usize) -> Vec<&[u8]> {
     if region.len() < 2 * min || parts <= 1 {
         return vec![region];
     }
     // One piece per thread. Each piece costs a few wake-ups (handed to a worker, its result
     // to the writer, a credit back), and on a virtual machine those cost more than the
-    // imbalance they would even out: with four pieces per thread, 1M tokens took 36,619 system
-    // calls (futex, sched_yield, write) against 10,804 with one, and 5-14% more CPU. Most jobs
+    // imbalance they would even out (more pieces per thread measured as more system calls
+    // and more CPU, not less time). Most jobs
     // let the producer hand out the next chunk's pieces while these run, so a worker left
     // idle by a slow piece takes one of those; a job that holds its output (`mint`) waits
     // for each chunk to be settled, and there a slow piece idles the other workers.
@@ -115,111 +49,6 @@ fn split_region(region: &[u8], min: usize, parts: usize) -> Vec<&[u8]> {
     pieces
 }
 
-/// Standard input as a batch reads it: owned and `Send`, so that reads can run ahead on a
-/// thread of their own while earlier lines are processed (tests pass in-memory bytes).
-pub type Stream = Box<dyn Read + Send>;
-
-/// The process's standard input, set up on its first read: a run that never reads stdin (a
-/// token given as an argument) skips std's buffered reader and its allocation.
-#[derive(Default)]
-pub struct Stdin(Option<io::Stdin>);
-
-impl Read for Stdin {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.get_or_insert_with(io::stdin).read(buf)
-    }
-}
-
-/// Read once into `buf`, retrying when interrupted by a signal.
-fn read_some(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match reader.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            result => return result,
-        }
-    }
-}
-
-/// A buffer handed to the read-ahead thread: read into `buf[offset..offset + CHUNK]`.
-struct Request {
-    buf: Vec<u8>,
-    offset: usize,
-}
-
-/// What comes back from the read-ahead thread.
-enum Reply {
-    /// `buf[..offset]` as it was sent, then what the read returned.
-    Read {
-        buf: Vec<u8>,
-        offset: usize,
-        read: io::Result<usize>,
-    },
-    /// The writer gave up (stdout closed, audit log failed): stop waiting for input.
-    Cancelled,
-}
-
-/// The next read from stdin, running on its own thread while the current chunk is processed
-/// and written. The thread owns the reader and is not joined: when a run ends early (stdout
-/// closed, an audit log that cannot be written), a read that may never return (a terminal,
-/// `tail -f`) must not hold the process; dropping this ends the thread after its current read.
-struct ReadAhead {
-    requests: mpsc::Sender<Request>,
-    replies: mpsc::Receiver<Reply>,
-    /// Lets the writer wake a producer that waits for input (see [`Reply::Cancelled`]).
-    canceller: mpsc::Sender<Reply>,
-}
-
-impl ReadAhead {
-    fn start(reader: Stream) -> io::Result<Self> {
-        let (requests, inbox) = mpsc::channel::<Request>();
-        let (outbox, replies) = mpsc::channel::<Reply>();
-        let canceller = outbox.clone();
-        std::thread::Builder::new()
-            .name("jwtctl-read".into())
-            .spawn(move || {
-                let mut reader = reader;
-                for Request { mut buf, offset } in inbox {
-                    let read = read_some(&mut reader, &mut buf[offset..offset + CHUNK]);
-                    if outbox.send(Reply::Read { buf, offset, read }).is_err() {
-                        break;
-                    }
-                }
-            })?;
-        Ok(ReadAhead {
-            requests,
-            replies,
-            canceller,
-        })
-    }
-
-    /// Start reading into `buf` after its first `offset` bytes.
-    fn request(&self, mut buf: Vec<u8>, offset: usize) {
-        if buf.len() < offset + CHUNK {
-            buf.resize(offset + CHUNK, 0);
-        }
-        // The thread only stops when this side is dropped, so the send cannot fail while
-        // `self` lives; if it did, `receive` reports it.
-        let _ = self.requests.send(Request { buf, offset });
-    }
-
-    /// Wait for the read started by [`ReadAhead::request`]: the buffer, its filled length and
-    /// how many bytes the read added (0: end of input).
-    fn receive(&self) -> io::Result<(Vec<u8>, usize, usize)> {
-        match self.replies.recv() {
-            Ok(Reply::Read { buf, offset, read }) => {
-                let n = read?;
-                Ok((buf, offset + n, n))
-            }
-            Ok(Reply::Cancelled) | Err(_) => Err(stopped()),
-        }
-    }
-}
-
-/// The other side of the pipeline is gone (it reports why).
-fn stopped() -> io::Error {
-    io::Error::other("batch stopped")
-}
-
 /// Run `job` over every line of `reader`, writing results in input order. Returns the
 /// batch's folded exit code (see [`Exit::merge`]) and the number of lines read.
 ///
@@ -229,7 +58,7 @@ fn stopped() -> io::Error {
 /// parts to finish, and this thread writes the results in input order. Nobody waits at chunk
 /// boundaries: not the workers for stdout to drain, not the writer for stdin to fill. Memory
 /// stays bounded: at most [`in_flight`] parts are handed out and not yet written.
-pub fn run_lines(
+pub(crate) fn run_lines(
     mut reader: Stream,
     max_line: usize,
     job: &dyn LineJob,
@@ -378,8 +207,7 @@ pub fn run_lines(
 /// slower than the workers, and lets the workers run ahead of the writer up to here. A chunk
 /// is cut into a part per thread, but none under [`PARALLEL_MIN_BYTES`] (see
 /// [`split_region`]): so this is two chunks' worth on up to `CHUNK / PARALLEL_MIN_BYTES` (16)
-/// threads, and no more on more of them. Peak RSS for 1M verified tokens on two cores:
-/// 11.7 MiB (with 12 parts of that size in flight: 25 MiB).
+/// threads, and no more on more of them, which keeps peak memory at a few chunks.
 fn in_flight() -> usize {
     2 * rayon::current_num_threads().clamp(1, CHUNK / PARALLEL_MIN_BYTES)
 }
@@ -669,292 +497,4 @@ fn clear(mut part: Done) -> (Vec<u8>, Vec<u8>) {
     part.out.clear();
     part.err.clear();
     (part.out, part.err)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bytes(input: &[u8]) -> Stream {
-        Box::new(io::Cursor::new(input.to_vec()))
-    }
-
-    struct Echo;
-    impl LineJob for Echo {
-        fn line(&self, line: Line<'_>, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> Exit {
-            out.extend_from_slice(
-                format!(
-                    "{}:{}:{}:{}\n",
-                    line.number,
-                    line.batch,
-                    line.oversized,
-                    String::from_utf8_lossy(line.bytes).trim_end()
-                )
-                .as_bytes(),
-            );
-            if line.bytes.starts_with(b"bad") {
-                Exit::Malformed
-            } else {
-                Exit::Ok
-            }
-        }
-    }
-
-    fn run(input: &[u8], max_line: usize) -> (String, Exit) {
-        let mut out = Vec::new();
-        let (exit, _) =
-            run_lines(bytes(input), max_line, &Echo, &mut out, &mut Vec::new()).unwrap();
-        (String::from_utf8(out).unwrap(), exit)
-    }
-
-    #[test]
-    fn single_line_is_not_a_batch() {
-        assert_eq!(run(b"a\n", 100), ("1:false:false:a\n".into(), Exit::Ok));
-        assert_eq!(run(b"a", 100), ("1:false:false:a\n".into(), Exit::Ok));
-    }
-
-    #[test]
-    fn batch_keeps_order_and_folds_exit() {
-        let (out, exit) = run(b"a\nbad\nc", 100);
-        assert_eq!(out, "1:true:false:a\n2:true:false:bad\n3:true:false:c\n");
-        assert_eq!(exit, Exit::Malformed);
-    }
-
-    #[test]
-    fn oversized_lines_are_cut_and_the_rest_skipped() {
-        let long = "x".repeat(CHUNK * 3);
-        let input = format!("a\n{long}\nb\n");
-        let (out, _) = run(input.as_bytes(), 10);
-        let lines: Vec<_> = out.lines().collect();
-        assert_eq!(lines[0], "1:true:false:a");
-        assert_eq!(lines[1], "2:true:true:xxxxxxxxxx");
-        assert_eq!(lines[2], "3:true:false:b");
-        assert_eq!(lines.len(), 3);
-    }
-
-    /// Counts the lines handed out between two `settle` calls, like `mint` holds a chunk's
-    /// tokens until its audit records are written; can refuse its `fail_on`-th chunk.
-    struct Held {
-        since: std::sync::atomic::AtomicUsize,
-        settled: std::sync::Mutex<Vec<usize>>,
-        fail_on: Option<usize>,
-    }
-    impl Held {
-        fn new(fail_on: Option<usize>) -> Held {
-            Held {
-                since: Default::default(),
-                settled: Default::default(),
-                fail_on,
-            }
-        }
-    }
-    impl LineJob for Held {
-        fn line(&self, line: Line<'_>, out: &mut Vec<u8>, _err: &mut Vec<u8>) -> Exit {
-            self.since.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            out.extend_from_slice(line.bytes);
-            Exit::Ok
-        }
-        fn holds_output(&self) -> bool {
-            true
-        }
-
-        fn settle(&self, _out: &mut Vec<u8>, _err: &mut Vec<u8>) -> io::Result<()> {
-            let lines = self.since.swap(0, std::sync::atomic::Ordering::SeqCst);
-            if lines == 0 {
-                return Ok(());
-            }
-            let mut settled = self.settled.lock().unwrap();
-            settled.push(lines);
-            if Some(settled.len()) == self.fail_on {
-                return Err(io::Error::other("cannot settle"));
-            }
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn settle_runs_per_chunk_before_output_and_can_stop_it() {
-        let line = format!("{}\n", "t".repeat(99));
-        let total = 2 * CHUNK / 100 + 10;
-        let input = line.repeat(total);
-        let job = Held::new(None);
-        let mut out = Vec::new();
-        run_lines(
-            bytes(input.as_bytes()),
-            1000,
-            &job,
-            &mut out,
-            &mut Vec::new(),
-        )
-        .unwrap();
-        assert_eq!(out, input.as_bytes());
-        let chunks = job.settled.lock().unwrap().clone();
-        assert!(chunks.len() >= 3, "one settle per chunk: {chunks:?}");
-        assert_eq!(chunks.iter().sum::<usize>(), total, "every line settled");
-
-        let failing = Held::new(Some(2));
-        let mut out = Vec::new();
-        let e = run_lines(
-            bytes(input.as_bytes()),
-            1000,
-            &failing,
-            &mut out,
-            &mut Vec::new(),
-        );
-        assert!(e.is_err());
-        let first = failing.settled.lock().unwrap()[0];
-        assert_eq!(out.len(), first * 100, "only the first chunk was released");
-    }
-
-    /// Hands out its input a few bytes per read, so lines span reads and chunks.
-    struct Trickle {
-        data: Vec<u8>,
-        pos: usize,
-        step: usize,
-    }
-    impl Read for Trickle {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = (self.data.len() - self.pos).min(self.step).min(buf.len());
-            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
-            self.pos += n;
-            // Vary the step so read boundaries fall everywhere in a line.
-            self.step = self.step % 13 + 1;
-            Ok(n)
-        }
-    }
-
-    #[test]
-    fn lines_split_across_reads_are_joined() {
-        let mut input = String::new();
-        for i in 0..600 {
-            input.push_str(&format!("token-{i}\n"));
-        }
-        input.push_str("last-without-newline");
-        let reader = Trickle {
-            data: input.clone().into_bytes(),
-            pos: 0,
-            step: 1,
-        };
-        let mut out = Vec::new();
-        let (exit, lines) =
-            run_lines(Box::new(reader), 100, &Echo, &mut out, &mut Vec::new()).unwrap();
-        assert_eq!(exit, Exit::Ok);
-        assert_eq!(lines, 601);
-        let expected: String = input
-            .split('\n')
-            .enumerate()
-            .map(|(i, l)| format!("{}:true:false:{l}\n", i + 1))
-            .collect();
-        assert_eq!(String::from_utf8(out).unwrap(), expected);
-    }
-
-    /// Gives one chunk of lines, then blocks forever, like `tail -f` or a terminal nobody
-    /// types into.
-    struct Stalls {
-        first: Option<Vec<u8>>,
-        never: std::sync::mpsc::Receiver<()>,
-    }
-    impl Read for Stalls {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if let Some(data) = self.first.take() {
-                buf[..data.len()].copy_from_slice(&data);
-                return Ok(data.len());
-            }
-            let _ = self.never.recv();
-            Ok(0)
-        }
-    }
-
-    #[test]
-    fn a_failed_chunk_ends_the_run_while_a_read_is_pending() {
-        // The next read is already waiting on stdin when the first chunk's settle fails: the
-        // run must end at once, not when (if ever) more input arrives.
-        let (keep, never) = std::sync::mpsc::channel();
-        let reader = Stalls {
-            first: Some(b"a\nb\nc\n".to_vec()),
-            never,
-        };
-        let (done_tx, done_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let job = Held::new(Some(1));
-            let mut out = Vec::new();
-            let result = run_lines(Box::new(reader), 100, &job, &mut out, &mut Vec::new());
-            let _ = done_tx.send((result.is_err(), out));
-        });
-        let (failed, out) = done_rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("run_lines returned while stdin was still blocked");
-        assert!(failed, "the failed settle is an error");
-        assert!(out.is_empty(), "nothing of the refused chunk was written");
-        drop(keep);
-    }
-
-    /// A stdout whose reader went away. The first write fails only after a pause, so that
-    /// by then the producer has handed out the chunk and waits for the next read.
-    struct Closed;
-    impl Write for Closed {
-        fn write(&mut self, _buf: &[u8]) -> io::Result<usize> {
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            Err(io::ErrorKind::BrokenPipe.into())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn a_closed_stdout_ends_the_run_while_a_read_is_pending() {
-        // `tail -f log | jwtctl decode | head -1`: once stdout is gone, the run ends even
-        // though the next read may never return.
-        let (keep, never) = std::sync::mpsc::channel();
-        let reader = Stalls {
-            first: Some(b"a\nb\nc\n".to_vec()),
-            never,
-        };
-        let (done_tx, done_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let result = run_lines(Box::new(reader), 100, &Echo, &mut Closed, &mut Vec::new());
-            let _ = done_tx.send(result.map_err(|e| e.kind()));
-        });
-        let result = done_rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("run_lines returned while stdin was still blocked");
-        assert_eq!(result, Err(io::ErrorKind::BrokenPipe));
-        drop(keep);
-    }
-
-    #[test]
-    fn parallel_batches_keep_order_and_numbering() {
-        let mut input = String::new();
-        for i in 0..50_000 {
-            input.push_str(if i % 7 == 3 { "bad\n" } else { "line\n" });
-        }
-        let (out, exit) = run(input.as_bytes(), 100);
-        assert_eq!(exit, Exit::Malformed);
-        for (i, line) in out.lines().enumerate() {
-            let expected = if i % 7 == 3 { "bad" } else { "line" };
-            assert_eq!(line, format!("{}:true:false:{expected}", i + 1));
-        }
-        assert_eq!(out.lines().count(), 50_000);
-    }
-
-    #[test]
-    fn split_region_covers_everything_at_line_boundaries() {
-        let text = "abc\n".repeat(10_000);
-        let parts = split_region(text.as_bytes(), 1000, 4);
-        assert!(parts.len() > 1);
-        assert_eq!(parts.concat(), text.as_bytes());
-        assert!(parts.iter().all(|p| p.ends_with(b"\n")));
-    }
-
-    #[test]
-    fn source_rules() {
-        assert_eq!(
-            source(Some(OsStr::new("t")), true),
-            Ok(Source::Arg(b"t".to_vec()))
-        );
-        assert_eq!(source(Some(OsStr::new("-")), true), Ok(Source::Stdin));
-        assert_eq!(source(None, false), Ok(Source::Stdin));
-        assert_eq!(source(None, true).unwrap_err().exit, Exit::Usage);
-    }
 }
