@@ -1,10 +1,10 @@
 //! What `decode` says about a token without verifying it: time facts and warnings.
 //! Pure: the instant to judge against is a parameter.
 
+use crate::text::has_unsafe_text;
 use crate::time;
-use crate::token::{Claims, Header, Payload, Token};
+use crate::token::{Claims, Payload, Token};
 use serde_json::{Map, Value};
-use std::sync::Arc;
 
 /// One thing a person should notice about a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,15 +62,14 @@ pub const TIME_CLAIMS: [&str; 3] = ["iat", "nbf", "exp"];
 /// Inspect a token at instant `now`.
 pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
     let mut warnings = Vec::new();
-    let header = header_facts(&token.header);
-    warnings.extend_from_slice(&header.alg);
+    alg_warnings(&token.header, &mut warnings);
     if token.signature.is_empty() {
         warnings.push(Warning::new(
             "empty_signature",
             "signature segment is empty",
         ));
     }
-    warnings.extend_from_slice(&header.members);
+    member_warnings(&token.header, &mut warnings);
     let times = match &token.payload {
         Payload::Claims(claims) => time_facts(claims),
         Payload::Bytes(_) => {
@@ -84,7 +83,7 @@ pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
     if let Payload::Claims(claims) = &token.payload {
         time_warnings(claims, &times, now, &mut warnings);
     }
-    if header.unsafe_text || token.claim_set().is_some_and(Claims::has_unsafe_text) {
+    if has_unsafe_text(&token.header) || token.claim_set().is_some_and(Claims::has_unsafe_text) {
         warnings.push(Warning::new(
             "control_characters",
             "header or claims contain control or bidirectional characters (shown escaped)",
@@ -111,41 +110,7 @@ pub fn time_facts(claims: &Claims) -> Vec<TimeFact> {
         .collect()
 }
 
-/// What a header alone says. Batches repeat one header, so this is computed once per
-/// distinct header per thread.
-#[derive(Debug, Clone)]
-struct HeaderFacts {
-    alg: Vec<Warning>,
-    members: Vec<Warning>,
-    unsafe_text: bool,
-}
-
-thread_local! {
-    static LAST_HEADER_FACTS: std::cell::RefCell<Option<(Arc<Header>, Arc<HeaderFacts>)>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-fn header_facts(header: &Arc<Header>) -> Arc<HeaderFacts> {
-    let cached = LAST_HEADER_FACTS.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(h, _)| Arc::ptr_eq(h, header))
-            .map(|(_, f)| Arc::clone(f))
-    });
-    if let Some(facts) = cached {
-        return facts;
-    }
-    let facts = Arc::new(HeaderFacts {
-        alg: alg_warnings(header),
-        members: member_warnings(header),
-        unsafe_text: has_unsafe_text(header),
-    });
-    LAST_HEADER_FACTS.with(|c| *c.borrow_mut() = Some((Arc::clone(header), Arc::clone(&facts))));
-    facts
-}
-
-fn alg_warnings(header: &Map<String, Value>) -> Vec<Warning> {
-    let mut out = Vec::new();
+fn alg_warnings(header: &Map<String, Value>, out: &mut Vec<Warning>) {
     match header.get("alg") {
         None => out.push(Warning::new("alg_missing", "header has no `alg`")),
         Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Warning::new(
@@ -165,11 +130,9 @@ fn alg_warnings(header: &Map<String, Value>) -> Vec<Warning> {
             ),
         )),
     }
-    out
 }
 
-fn member_warnings(header: &Map<String, Value>) -> Vec<Warning> {
-    let mut out = Vec::new();
+fn member_warnings(header: &Map<String, Value>, out: &mut Vec<Warning>) {
     if header.contains_key("crit") {
         out.push(Warning::new(
             "crit",
@@ -194,7 +157,6 @@ fn member_warnings(header: &Map<String, Value>) -> Vec<Warning> {
             ));
         }
     }
-    out
 }
 
 fn time_warnings(claims: &Claims, times: &[TimeFact], now: i64, out: &mut Vec<Warning>) {
@@ -262,21 +224,6 @@ pub fn is_registered_jws_alg(alg: &str) -> bool {
             | "Ed25519"
             | "Ed448"
     )
-}
-
-/// Does any key or string value contain a control, bidi or other invisible-formatting
-/// character that could repaint a terminal or disguise text?
-pub fn has_unsafe_text(map: &Map<String, Value>) -> bool {
-    fn value_unsafe(v: &Value) -> bool {
-        match v {
-            Value::String(s) => crate::render::sanitize::is_unsafe_text(s),
-            Value::Array(items) => items.iter().any(value_unsafe),
-            Value::Object(map) => has_unsafe_text(map),
-            _ => false,
-        }
-    }
-    map.iter()
-        .any(|(k, v)| crate::render::sanitize::is_unsafe_text(k) || value_unsafe(v))
 }
 
 #[cfg(test)]

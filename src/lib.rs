@@ -26,6 +26,7 @@ pub mod pipe;
 pub mod render;
 #[cfg(unix)]
 pub mod start;
+pub(crate) mod text;
 pub mod time;
 pub mod token;
 pub mod verify;

@@ -142,7 +142,7 @@ pub fn json(
     out.extend_from_slice(b"{\"kind\":\"decoded\",\"line\":");
     push_int(out, line as i64);
     out.extend_from_slice(b",\"header\":");
-    out.extend_from_slice(token.header.compact_json());
+    to_json_line(token.header.map(), out);
     out.extend_from_slice(b",\"claims\":");
     match &token.payload {
         Payload::Claims(claims) => {
@@ -156,7 +156,7 @@ pub fn json(
         }
     }
     out.extend_from_slice(b",\"signature\":{\"alg\":");
-    out.extend_from_slice(token.header.alg_json());
+    to_json_line(token.header.get("alg").unwrap_or(&Value::Null), out);
     out.extend_from_slice(b",\"bytes\":");
     push_int(out, token.signature.len() as i64);
     out.extend_from_slice(b",\"verified\":false}");

@@ -1,31 +1,30 @@
-//! Strict JSON for JOSE headers and claim sets: original member order kept, duplicate member
-//! names rejected at every depth (RFC 7515 §5.2 lets a parser choose; we refuse), nesting bounded
-//! by serde_json's recursion limit, trailing data and invalid UTF-8 rejected.
+//! The strict JSON reader for JOSE headers and claim sets: original member order kept,
+//! duplicate member names rejected at every depth (RFC 7515 §5.2 lets a parser choose; we
+//! refuse), nesting bounded by serde_json's recursion limit, trailing data, lone surrogates and
+//! invalid UTF-8 rejected.
+//!
+//! Everything goes through serde_json, checked by one visitor ([`Check`]). A claim set is read
+//! in one pass that borrows its top-level members as raw JSON ([`members`]): only values that
+//! are not plain (objects, arrays, strings with escapes or past ASCII, numbers other than
+//! plain integers) are visited again by [`Check`]. When anything is wrong, the whole text goes
+//! through [`Check`] once more, which names the first problem exactly as serde_json positions it.
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use crate::text::is_unsafe_text;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
+use std::ops::Range;
 
 /// Parse one JSON text strictly.
 pub fn parse(bytes: &[u8]) -> Result<Value, String> {
-    // serde_json reports both of these as a generic syntax error at some column; name them.
-    if bytes.starts_with(b"\xef\xbb\xbf") {
-        return Err(
-            "invalid JSON: starts with a byte order mark (BOM, EF BB BF), which JSON must not have"
-                .into(),
-        );
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        format!(
-            "invalid JSON: not UTF-8 (byte 0x{:02x} at offset {offset})",
-            bytes[offset]
-        )
-    })?;
-    serde_json::from_str::<Strict>(text)
-        .map(|s| s.0)
-        .map_err(|e| describe(&e))
+    let text = utf8(bytes)?;
+    check(text)?;
+    // Checked just above: serde_json's own reader agrees on everything it accepts.
+    serde_json::from_str(text).map_err(|e| describe(&e))
 }
 
 /// Human name of a JSON value's type, for error messages.
@@ -40,6 +39,48 @@ pub fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// `bytes` as text, or why JSON cannot be read from them.
+fn utf8(bytes: &[u8]) -> Result<&str, String> {
+    no_bom(bytes)?;
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e))
+}
+
+/// [`utf8`], keeping the allocation.
+pub(crate) fn into_text(bytes: Vec<u8>) -> Result<String, String> {
+    no_bom(&bytes)?;
+    String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), &e.utf8_error()))
+}
+
+// serde_json reports both of these as a generic syntax error at some column; name them.
+fn no_bom(bytes: &[u8]) -> Result<(), String> {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        return Err(
+            "invalid JSON: starts with a byte order mark (BOM, EF BB BF), which JSON must not have"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> String {
+    let offset = error.valid_up_to();
+    format!(
+        "invalid JSON: not UTF-8 (byte 0x{:02x} at offset {offset})",
+        bytes.get(offset).copied().unwrap_or_default()
+    )
+}
+
+/// Check a whole JSON text strictly; whether any name or string holds an unsafe character.
+fn check(text: &str) -> Result<bool, String> {
+    let unsafe_text = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_str(text);
+    Check::new(&unsafe_text, 0)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| describe(&e))?;
+    Ok(unsafe_text.get())
+}
+
 fn describe(error: &serde_json::Error) -> String {
     let text = error.to_string();
     if text.starts_with("recursion limit exceeded") {
@@ -49,110 +90,295 @@ fn describe(error: &serde_json::Error) -> String {
     }
 }
 
-struct Strict(Value);
+/// One top-level member of an object read by [`members`].
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    /// The name, decoded.
+    pub name: Name,
+    /// Where the value's raw JSON is in the text.
+    pub value: Range<usize>,
+    /// The raw JSON is plain (see [`is_plain`]): spelled as serde_json writes the value.
+    pub plain: bool,
+}
 
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(Strict)
+/// A member name: where it is in the text, or (when it has escapes) decoded.
+#[derive(Debug, Clone)]
+pub(crate) enum Name {
+    Raw(Range<usize>),
+    Decoded(Box<str>),
+}
+
+impl Member {
+    /// The member's name, `text` being the text it was read from.
+    pub fn name<'t>(&'t self, text: &'t str) -> &'t str {
+        match &self.name {
+            Name::Raw(range) => text.get(range.clone()).unwrap_or_default(),
+            Name::Decoded(name) => name,
+        }
     }
 }
 
-struct StrictVisitor;
+/// A JSON object's top-level members, read strictly.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Object {
+    pub members: Vec<Member>,
+    /// Some name or string, at any depth, holds an unsafe character.
+    pub unsafe_text: bool,
+}
 
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
+/// Why [`members`] refused a text.
+pub(crate) enum NotObject {
+    /// Not JSON as [`parse`] reads it: what is wrong.
+    Invalid(String),
+    /// Valid JSON, but not an object: this type name.
+    Other(&'static str),
+}
+
+/// Read `text`, which should hold one JSON object, strictly: its top-level members borrowed as
+/// raw JSON.
+pub(crate) fn members(text: &str) -> Result<Object, NotObject> {
+    let unsafe_text = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = de
+        .deserialize_map(Members {
+            text,
+            unsafe_text: &unsafe_text,
+        })
+        .and_then(|members| de.end().map(|()| members));
+    match read {
+        Ok(members) => Ok(Object {
+            members,
+            unsafe_text: unsafe_text.get(),
+        }),
+        // The error path: read it all again, to name the first problem or the type.
+        Err(_) => Err(match parse(text.as_bytes()) {
+            Err(why) => NotObject::Invalid(why),
+            Ok(other) => NotObject::Other(type_name(&other)),
+        }),
+    }
+}
+
+/// Whether the raw JSON of a value is plain: a plain integer, a literal, or a string of
+/// printable ASCII without escapes. Those serde_json's skipping has fully checked, and they
+/// are spelled exactly as serde_json writes them; every other value goes through [`Check`].
+fn is_plain(raw: &str) -> bool {
+    match raw.as_bytes() {
+        [b'"', inner @ .., b'"'] => inner
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\'),
+        [b't' | b'f' | b'n', ..] => true,
+        [b'-' | b'0'..=b'9', ..] => integer(raw).is_some(),
+        _ => false,
+    }
+}
+
+/// The value of `raw`, a JSON number, when it is a plain integer that fits an `i64`, exactly as
+/// serde_json reads it; `None` for anything else (including `-0`, a float to serde_json).
+pub(crate) fn integer(raw: &str) -> Option<i64> {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || raw == "-0" {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// The top-level object of [`members`].
+struct Members<'t, 'f> {
+    text: &'t str,
+    unsafe_text: &'f Cell<bool>,
+}
+
+impl<'de, 'f> Visitor<'de> for Members<'de, 'f> {
+    type Value = Vec<Member>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Vec<Member>, A::Error> {
+        let mut names = Names::default();
+        // A typical claim set: the registered claims and a few of the issuer's own.
+        let mut members = Vec::with_capacity(12);
+        while let Some(name) = access.next_key_seed(Key(self.unsafe_text))? {
+            let name = names.insert(name)?;
+            let raw: &'de RawValue = access.next_value()?;
+            let raw = raw.get();
+            let plain = is_plain(raw);
+            if !plain {
+                let mut de = serde_json::Deserializer::from_str(raw);
+                Check::new(self.unsafe_text, 1)
+                    .deserialize(&mut de)
+                    .map_err(de::Error::custom)?;
+            }
+            members.push(Member {
+                name: match name {
+                    Cow::Borrowed(name) => Name::Raw(within(self.text, name)),
+                    Cow::Owned(name) => Name::Decoded(name.into()),
+                },
+                value: within(self.text, raw),
+                plain,
+            });
+        }
+        Ok(members)
+    }
+}
+
+/// Where `part`, borrowed from `text`, is in it.
+fn within(text: &str, part: &str) -> Range<usize> {
+    let start = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    start..start + part.len()
+}
+
+/// The names of one object so far, to refuse a duplicate. Most objects have a handful of
+/// members: those are compared in order, larger ones hashed.
+#[derive(Default)]
+struct Names<'de> {
+    list: Vec<Cow<'de, str>>,
+    set: Option<HashSet<Cow<'de, str>>>,
+}
+
+/// Objects up to this many members are searched in order.
+const SMALL_OBJECT: usize = 16;
+
+impl<'de> Names<'de> {
+    /// Note `name`, or refuse it as a duplicate.
+    fn insert<E: de::Error>(&mut self, name: Cow<'de, str>) -> Result<Cow<'de, str>, E> {
+        let duplicate = if self.list.len() < SMALL_OBJECT {
+            self.list.contains(&name)
+        } else {
+            let set = self
+                .set
+                .get_or_insert_with(|| self.list.iter().cloned().collect());
+            !set.insert(name.clone())
+        };
+        if duplicate {
+            return Err(E::custom(format_args!("duplicate member `{name}`")));
+        }
+        self.list.push(name.clone());
+        Ok(name)
+    }
+}
+
+/// A member name, borrowed when it has no escapes; unsafe characters noted.
+struct Key<'f>(&'f Cell<bool>);
+
+impl<'de> DeserializeSeed<'de> for Key<'_> {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key<'_> {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        note(self.0, v);
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        note(self.0, v);
+        Ok(Cow::Owned(v.to_owned()))
+    }
+}
+
+fn note(unsafe_text: &Cell<bool>, text: &str) {
+    if is_unsafe_text(text) {
+        unsafe_text.set(true);
+    }
+}
+
+/// Most containers serde_json opens at once (its recursion limit): the 128th is refused.
+const MAX_OPEN: usize = 128;
+
+/// The strict check of one JSON value, building nothing: duplicate names at every depth,
+/// unsafe characters noted. `open` counts the containers around the value in the whole text,
+/// so that a value checked on its own is held to the limit it has there.
+#[derive(Clone, Copy)]
+struct Check<'f> {
+    unsafe_text: &'f Cell<bool>,
+    open: usize,
+}
+
+impl<'f> Check<'f> {
+    fn new(unsafe_text: &'f Cell<bool>, open: usize) -> Self {
+        Check { unsafe_text, open }
+    }
+
+    fn inner<E: de::Error>(self) -> Result<Self, E> {
+        // On a whole text serde_json refuses first; a value checked on its own is refused here.
+        if self.open + 1 >= MAX_OPEN {
+            return Err(E::custom("recursion limit exceeded"));
+        }
+        Ok(Check {
+            open: self.open + 1,
+            ..self
+        })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Check<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Check<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number out of range"))
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        note(self.unsafe_text, v);
+        Ok(())
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let inner = self.inner()?;
+        while seq.next_element_seed(inner)?.is_some() {}
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Strict(item)) = seq.next_element()? {
-            items.push(item);
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<(), A::Error> {
+        let inner = self.inner()?;
+        let mut names = Names::default();
+        while let Some(name) = access.next_key_seed(Key(self.unsafe_text))? {
+            names.insert(name)?;
+            access.next_value_seed(inner)?;
         }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
-            if map.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate member `{key}`")));
-            }
-            let Strict(value) = access.next_value()?;
-            map.insert(key, value);
-        }
-        Ok(Value::Object(map))
+        Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keeps_member_order() {
-        let v = parse(br#"{"z":1,"a":2,"m":{"y":1,"b":2}}"#).unwrap();
-        assert_eq!(v.to_string(), r#"{"z":1,"a":2,"m":{"y":1,"b":2}}"#);
-    }
-
-    #[test]
-    fn rejects_duplicates_at_any_depth() {
-        let err = parse(br#"{"alg":"HS256","alg":"none"}"#).unwrap_err();
-        assert!(err.contains("duplicate member `alg`"), "{err}");
-        let err = parse(br#"{"a":[{"k":1,"k":2}]}"#).unwrap_err();
-        assert!(err.contains("duplicate member `k`"), "{err}");
-    }
-
-    #[test]
-    fn rejects_garbage_bom_surrogates_and_deep_nesting() {
-        for (input, needle) in [
-            (&br#"{"a":1} x"#[..], "trailing"),
-            (b"\xef\xbb\xbf{}", "byte order mark"),
-            (br#"{"a":"\ud800"}"#, "invalid JSON"),
-            (b"{\"a\":\"\xff\"}", "not UTF-8 (byte 0xff at offset 6)"),
-            (b"{\"a\":\"\xc3\"}", "not UTF-8 (byte 0xc3 at offset 6)"),
-            (b"{\"a\":\"\xc3", "not UTF-8 (byte 0xc3 at offset 6)"),
-        ] {
-            let err = parse(input).unwrap_err();
-            assert!(err.contains(needle), "{input:?}: {err}");
-        }
-        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(
-            parse(deep.as_bytes())
-                .unwrap_err()
-                .contains("nested too deeply")
-        );
-    }
-}
+mod tests;

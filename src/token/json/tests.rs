@@ -1,0 +1,234 @@
+use super::*;
+use proptest::prelude::*;
+use serde_json::Map;
+
+fn object(text: &str) -> Object {
+    members(text).unwrap_or_else(|_| panic!("{text}"))
+}
+
+/// What [`members`] says about `text`, in the terms of [`parse`].
+fn read(text: &str) -> Result<Map<String, Value>, String> {
+    match members(text) {
+        Ok(object) => Ok(object
+            .members
+            .iter()
+            .map(|m| {
+                let raw = &text[m.value.clone()];
+                (m.name(text).to_owned(), serde_json::from_str(raw).unwrap())
+            })
+            .collect()),
+        Err(NotObject::Invalid(why)) => Err(why),
+        Err(NotObject::Other(name)) => Err(name.to_owned()),
+    }
+}
+
+#[test]
+fn keeps_member_order() {
+    let v = parse(br#"{"z":1,"a":2,"m":{"y":1,"b":2}}"#).unwrap();
+    assert_eq!(v.to_string(), r#"{"z":1,"a":2,"m":{"y":1,"b":2}}"#);
+}
+
+#[test]
+fn rejects_duplicates_at_any_depth() {
+    let err = parse(br#"{"alg":"HS256","alg":"none"}"#).unwrap_err();
+    assert!(err.contains("duplicate member `alg`"), "{err}");
+    let err = parse(br#"{"a":[{"k":1,"k":2}]}"#).unwrap_err();
+    assert!(err.contains("duplicate member `k`"), "{err}");
+    for text in [
+        r#"{"a":1,"a":2}"#,
+        r#"{"a":{"b":1,"b":2}}"#,
+        r#"{"\u0061":1,"a":2}"#,
+        r#"{"a":[{"k":1,"k":2}]}"#,
+    ] {
+        assert!(
+            matches!(members(text), Err(NotObject::Invalid(_))),
+            "{text}"
+        );
+    }
+    // Large objects are hashed: a duplicate far down is still found.
+    let many: Vec<String> = (0..40).map(|i| format!("\"m{i}\":{i}")).collect();
+    let text = format!("{{{}}}", many.join(","));
+    assert_eq!(object(&text).members.len(), 40);
+    let text = format!("{{{},\"m3\":0}}", many.join(","));
+    let err = parse(text.as_bytes()).unwrap_err();
+    assert!(err.contains("duplicate member `m3`"), "{err}");
+    assert!(members(&text).is_err());
+    let nested = format!("{{\"x\":{{{},\"m39\":0}}}}", many.join(","));
+    assert!(members(&nested).is_err());
+}
+
+#[test]
+fn rejects_garbage_bom_surrogates_and_deep_nesting() {
+    for (input, needle) in [
+        (&br#"{"a":1} x"#[..], "trailing"),
+        (b"\xef\xbb\xbf{}", "byte order mark"),
+        (br#"{"a":"\ud800"}"#, "invalid JSON"),
+        (br#"{"a":1e400}"#, "number out of range"),
+        (b"{\"a\":\"\xff\"}", "not UTF-8 (byte 0xff at offset 6)"),
+        (b"{\"a\":\"\xc3\"}", "not UTF-8 (byte 0xc3 at offset 6)"),
+        (b"{\"a\":\"\xc3", "not UTF-8 (byte 0xc3 at offset 6)"),
+    ] {
+        let err = parse(input).unwrap_err();
+        assert!(err.contains(needle), "{input:?}: {err}");
+        if let Ok(text) = std::str::from_utf8(input) {
+            assert!(members(text).is_err(), "{input:?}");
+        }
+    }
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(
+        parse(deep.as_bytes())
+            .unwrap_err()
+            .contains("nested too deeply")
+    );
+}
+
+#[test]
+fn nesting_is_bounded_as_in_the_whole_text() {
+    // The top-level object and `inside` arrays in one member: serde_json opens at most 127.
+    for inside in [125, 126, 127, 128, 129] {
+        let text = format!(r#"{{"a":{}{}}}"#, "[".repeat(inside), "]".repeat(inside));
+        let whole = parse(text.as_bytes());
+        assert_eq!(whole.is_ok(), inside < 127, "{inside}");
+        assert_eq!(members(&text).is_ok(), whole.is_ok(), "{inside}");
+        if let Err(why) = whole {
+            assert!(why.contains("nested too deeply"), "{why}");
+            assert!(matches!(members(&text), Err(NotObject::Invalid(w)) if w == why));
+        }
+    }
+}
+
+#[test]
+fn finds_top_level_members_as_written() {
+    let text =
+        r#"{ "sub" : "u\"1é" , "iat":1516239022,"aud":["a","b"],"x":{"y":null},"\u0061b":1.5}"#;
+    let found = object(text);
+    let names: Vec<&str> = found.members.iter().map(|m| m.name(text)).collect();
+    assert_eq!(names, ["sub", "iat", "aud", "x", "ab"]);
+    let raws: Vec<&str> = found
+        .members
+        .iter()
+        .map(|m| &text[m.value.clone()])
+        .collect();
+    assert_eq!(
+        raws,
+        [
+            r#""u\"1é""#,
+            "1516239022",
+            r#"["a","b"]"#,
+            r#"{"y":null}"#,
+            "1.5"
+        ]
+    );
+    assert!(!found.unsafe_text);
+    assert!(object("{}").members.is_empty());
+    assert!(matches!(members("[1]"), Err(NotObject::Other("an array"))));
+    assert!(matches!(
+        members("\"x\""),
+        Err(NotObject::Other("a string"))
+    ));
+}
+
+#[test]
+fn flags_unsafe_text_raw_or_escaped_in_names_and_values() {
+    for text in [
+        r#"{"a":"\u001b[2J"}"#,
+        "{\"a\":\"x\u{202e}y\"}",
+        "{\"a\":\"x\u{9b}y\"}",
+        "{\"a\u{7f}\":1}",
+        r#"{"\u202e":1}"#,
+        r#"{"a":[{"b":"\u200b"}]}"#,
+    ] {
+        assert!(object(text).unsafe_text, "{text}");
+    }
+    assert!(
+        object("{\"a\":\"é\\n\"}").unsafe_text,
+        "a newline, once decoded"
+    );
+    assert!(!object("{\"a\":\"é\\/\"}").unsafe_text);
+}
+
+#[test]
+fn integers_read_as_serde_json_reads_them() {
+    for raw in [
+        "0",
+        "7",
+        "-7",
+        "1795042989",
+        "-1795042989",
+        "9223372036854775807",
+    ] {
+        let ours = integer(raw).map(Value::from);
+        let theirs: Value = serde_json::from_str(raw).unwrap();
+        assert_eq!(ours, Some(theirs), "{raw}");
+    }
+    for raw in [
+        "",
+        "-",
+        "-0",
+        "1.5",
+        "1e3",
+        "\"1\"",
+        "9223372036854775808",
+        "true",
+    ] {
+        assert_eq!(integer(raw), None, "{raw}");
+    }
+}
+
+fn json_text() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        any::<i32>().prop_map(|n| n.to_string()),
+        "[a-c\\\\\"\u{1b}\u{202e}é ]{0,4}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+        Just("1.5".to_string()),
+        Just("-0".to_string()),
+        Just(r#""\ud800""#.to_string()),
+        Just(r#""\u0041""#.to_string()),
+    ];
+    let value = leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec(("[a-c]{1,2}", inner), 0..4).prop_map(|members| {
+                let body: Vec<String> = members
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\" : {v}"))
+                    .collect();
+                format!("{{{}}}", body.join(" ,"))
+            }),
+        ]
+    });
+    prop::collection::vec(("[a-d]{1,2}|\\\\u0061", value), 0..5).prop_map(|members| {
+        let body: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("\"{k}\":{v}"))
+            .collect();
+        format!("{{{}}}", body.join(","))
+    })
+}
+
+proptest! {
+    /// Reading the members accepts exactly what the whole-text check accepts, finds the
+    /// same members, flags unsafe text as a walk of the parsed map does, and refuses with the
+    /// same words.
+    #[test]
+    fn members_agree_with_the_whole_text(text in json_text()) {
+        let whole = parse(text.as_bytes());
+        match (&whole, read(&text)) {
+            (Ok(Value::Object(map)), Ok(members)) => {
+                prop_assert_eq!(map, &members);
+                prop_assert_eq!(object(&text).unsafe_text, crate::text::has_unsafe_text(map));
+            }
+            (Err(why), Err(ours)) => prop_assert_eq!(why, &ours),
+            (whole, ours) => prop_assert!(false, "{}: {:?} vs {:?}", text, whole, ours),
+        }
+    }
+
+    #[test]
+    fn never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        let _ = parse(&bytes);
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = members(text);
+        }
+    }
+}
