@@ -2,7 +2,6 @@
 //! Pure: the instant to judge against is a parameter.
 
 use crate::finding::Finding;
-use crate::text::has_unsafe_text;
 use crate::time;
 use crate::token::{Claims, Payload, Token};
 use serde_json::{Map, Value};
@@ -53,7 +52,7 @@ pub(crate) fn inspect(token: &Token<'_>, now: i64) -> Inspection {
     if let Payload::Claims(claims) = &token.payload {
         time_warnings(claims, &times, now, &mut warnings);
     }
-    if has_unsafe_text(&token.header) || token.claim_set().is_some_and(Claims::has_unsafe_text) {
+    if token.header.has_unsafe_text() || token.claim_set().is_some_and(Claims::has_unsafe_text) {
         warnings.push(Finding::ControlCharacters);
     }
     Inspection {

@@ -5,7 +5,6 @@
 //! [`is_unsafe_char`] written as `\uXXXX` ([`write_safe_fragment`]).
 
 use serde_json::ser::{CharEscape, Formatter};
-use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -28,20 +27,6 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
 pub(crate) fn is_unsafe_text(text: &str) -> bool {
     // Printable ASCII is never unsafe: only text with other bytes is decoded and looked at.
     !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(is_unsafe_char)
-}
-
-/// Does any member name or string of `map`, at any depth, contain an unsafe character?
-pub(crate) fn has_unsafe_text(map: &Map<String, Value>) -> bool {
-    fn value_unsafe(v: &Value) -> bool {
-        match v {
-            Value::String(s) => is_unsafe_text(s),
-            Value::Array(items) => items.iter().any(value_unsafe),
-            Value::Object(map) => has_unsafe_text(map),
-            _ => false,
-        }
-    }
-    map.iter()
-        .any(|(k, v)| is_unsafe_text(k) || value_unsafe(v))
 }
 
 /// `text` with every unsafe character replaced by a visible `\u{..}` escape.
@@ -197,6 +182,7 @@ pub(crate) fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
     use serde_json::json;
 
     #[test]
@@ -251,10 +237,6 @@ mod tests {
             !pretty.chars().any(|c| c != '\n' && is_unsafe_char(c)),
             "{pretty}"
         );
-        assert!(has_unsafe_text(value.as_object().unwrap()));
-        assert!(!has_unsafe_text(
-            json!({"a": ["é", {"b": "c"}]}).as_object().unwrap()
-        ));
     }
 
     proptest::proptest! {

@@ -143,7 +143,7 @@ pub(crate) fn json(
     out.extend_from_slice(b"{\"kind\":\"decoded\",\"line\":");
     push_int(out, line as i64);
     out.extend_from_slice(b",\"header\":");
-    to_json_line(token.header.map(), out);
+    token.header.write_compact_json(out);
     out.extend_from_slice(b",\"claims\":");
     match &token.payload {
         Payload::Claims(claims) => {
@@ -157,7 +157,10 @@ pub(crate) fn json(
         }
     }
     out.extend_from_slice(b",\"signature\":{\"alg\":");
-    to_json_line(token.header.get("alg").unwrap_or(&Value::Null), out);
+    match token.header.get("alg") {
+        Some(Value::String(alg)) => write_json_str(alg, out),
+        alg => to_json_line(alg.unwrap_or(&Value::Null), out),
+    }
     out.extend_from_slice(b",\"bytes\":");
     push_int(out, token.signature.len() as i64);
     out.extend_from_slice(b",\"verified\":false}");

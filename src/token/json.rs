@@ -120,10 +120,13 @@ impl Member {
 
 /// A JSON object's top-level members, read strictly.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Object {
+pub(crate) struct Members {
     pub members: Vec<Member>,
     /// Some name or string, at any depth, holds an unsafe character.
     pub unsafe_text: bool,
+    /// The text is compact (no whitespace) and every name and value plain: it is spelled
+    /// exactly as serde_json writes the object.
+    pub plain: bool,
 }
 
 /// Why [`members`] refused a text.
@@ -136,19 +139,20 @@ pub(crate) enum NotObject {
 
 /// Read `text`, which should hold one JSON object, strictly: its top-level members borrowed as
 /// raw JSON.
-pub(crate) fn members(text: &str) -> Result<Object, NotObject> {
+pub(crate) fn members(text: &str) -> Result<Members, NotObject> {
     let unsafe_text = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(text);
     let read = de
-        .deserialize_map(Members {
+        .deserialize_map(TopLevel {
             text,
             unsafe_text: &unsafe_text,
         })
         .and_then(|members| de.end().map(|()| members));
     match read {
-        Ok(members) => Ok(Object {
-            members,
+        Ok(members) => Ok(Members {
+            plain: !unsafe_text.get() && is_compact(text, &members),
             unsafe_text: unsafe_text.get(),
+            members,
         }),
         // The error path: read it all again, to name the first problem or the type.
         Err(_) => Err(match parse(text.as_bytes()) {
@@ -172,23 +176,60 @@ fn is_plain(raw: &str) -> bool {
     }
 }
 
-/// The value of `raw`, a JSON number, when it is a plain integer that fits an `i64`, exactly as
+/// The value of `raw`, a JSON number, when it is a plain integer of at most 18 digits, exactly as
 /// serde_json reads it; `None` for anything else (including `-0`, a float to serde_json).
 pub(crate) fn integer(raw: &str) -> Option<i64> {
-    let digits = raw.strip_prefix('-').unwrap_or(raw);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || raw == "-0" {
+    let (negative, digits) = match raw.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        bytes => (false, bytes),
+    };
+    // At most 18 digits: below 10^18, so nothing here can overflow (longer integers are read
+    // by serde_json).
+    if digits.is_empty() || digits.len() > 18 || (negative && digits == b"0") {
         return None;
     }
-    raw.parse().ok()
+    let mut value = 0i64;
+    for &byte in digits {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value.wrapping_mul(10).wrapping_add(i64::from(digit));
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Whether `text` holds `members` with nothing between them but the punctuation of compact
+/// JSON (`{"`, `":`, `,"`, `}`), every name unescaped and every value plain: told from where
+/// the members are, without looking at the text again.
+fn is_compact(text: &str, members: &[Member]) -> bool {
+    let mut end = 0;
+    for member in members {
+        let Name::Raw(name) = &member.name else {
+            return false;
+        };
+        if !member.plain || name.start != end + 2 || member.value.start != name.end + 2 {
+            return false;
+        }
+        end = member.value.end;
+    }
+    text.len() == if members.is_empty() { 2 } else { end + 1 }
+}
+
+/// Whether two member names are equal. Claim names are a few bytes long and most differ in
+/// length: comparing them here costs less than a call to `memcmp`.
+#[inline]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// The top-level object of [`members`].
-struct Members<'t, 'f> {
+struct TopLevel<'t, 'f> {
     text: &'t str,
     unsafe_text: &'f Cell<bool>,
 }
 
-impl<'de, 'f> Visitor<'de> for Members<'de, 'f> {
+impl<'de, 'f> Visitor<'de> for TopLevel<'de, 'f> {
     type Value = Vec<Member>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -196,11 +237,31 @@ impl<'de, 'f> Visitor<'de> for Members<'de, 'f> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Vec<Member>, A::Error> {
-        let mut names = Names::default();
+        // Names are compared with the members so far; a large object's are hashed.
+        let mut large: Option<HashSet<Cow<'de, str>>> = None;
         // A typical claim set: the registered claims and a few of the issuer's own.
-        let mut members = Vec::with_capacity(12);
+        let mut members: Vec<Member> = Vec::with_capacity(12);
         while let Some(name) = access.next_key_seed(Key(self.unsafe_text))? {
-            let name = names.insert(name)?;
+            let duplicate = if members.len() < SMALL_OBJECT {
+                members.iter().any(|m| same_name(m.name(self.text), &name))
+            } else {
+                let text: &'de str = self.text;
+                let set = large.get_or_insert_with(|| {
+                    members
+                        .iter()
+                        .map(|m| match &m.name {
+                            Name::Raw(range) => {
+                                Cow::Borrowed(text.get(range.clone()).unwrap_or_default())
+                            }
+                            Name::Decoded(name) => Cow::Owned(name.to_string()),
+                        })
+                        .collect()
+                });
+                !set.insert(name.clone())
+            };
+            if duplicate {
+                return Err(de::Error::custom(format_args!("duplicate member `{name}`")));
+            }
             let raw: &'de RawValue = access.next_value()?;
             let raw = raw.get();
             let plain = is_plain(raw);

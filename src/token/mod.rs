@@ -5,17 +5,19 @@
 //! checks it strictly and decodes it. Nothing here verifies a signature.
 
 pub mod b64;
-mod claims;
 pub mod extract;
 pub mod json;
+mod object;
 
+use object::Object;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-pub use claims::Claims;
 pub use extract::extract;
+pub use object::Claims;
 
 /// Default cap on a compact token's length, in bytes.
 pub const DEFAULT_MAX_SIZE: usize = 64 * 1024;
@@ -109,33 +111,54 @@ impl Default for ReadOptions {
 
 /// A JOSE header: its members in their original order. Shared between tokens with the same
 /// header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Header {
-    map: Map<String, Value>,
+#[derive(Debug, Clone)]
+pub struct Header(Object);
+
+impl PartialEq for Header {
+    fn eq(&self, other: &Self) -> bool {
+        self.map() == other.map()
+    }
 }
 
 impl Header {
+    fn read(json: Vec<u8>) -> Result<Self, Malformed> {
+        let object = Object::read(json, Segment::Header)?;
+        // Every check asks for header members by reference: the map is built once, here.
+        object.map();
+        Ok(Header(object))
+    }
+
     /// The members.
     pub fn map(&self) -> &Map<String, Value> {
-        &self.map
+        self.0.map()
     }
 
     /// Member `name`. A header has a handful of members, and every check of every token of
     /// a batch asks for a few of them: comparing the names costs less than hashing the one
     /// asked for, so small headers are searched in order.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        if self.map.len() <= SMALL_HEADER {
-            self.map
-                .iter()
-                .find_map(|(k, v)| (k.as_str() == name).then_some(v))
+        let map = self.map();
+        if map.len() <= SMALL_HEADER {
+            map.iter()
+                .find_map(|(k, v)| json::same_name(k, name).then_some(v))
         } else {
-            self.map.get(name)
+            map.get(name)
         }
     }
 
     /// Whether member `name` is present.
     pub fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
+    }
+
+    /// Whether any member name or string contains a control, bidi or invisible character.
+    pub fn has_unsafe_text(&self) -> bool {
+        self.0.has_unsafe_text()
+    }
+
+    /// Append the header as one line of JSON, unsafe characters escaped.
+    pub fn write_compact_json(&self, out: &mut Vec<u8>) {
+        self.0.write_compact_json(out);
     }
 }
 
@@ -145,7 +168,7 @@ const SMALL_HEADER: usize = 8;
 impl Deref for Header {
     type Target = Map<String, Value>;
     fn deref(&self) -> &Self::Target {
-        &self.map
+        self.map()
     }
 }
 
@@ -263,9 +286,29 @@ impl<'a> Token<'a> {
     }
 }
 
+thread_local! {
+    /// The last header read on this thread: a batch usually repeats one header, so it is
+    /// decoded and read once (reading it for every token was a tenth of `decode --json`).
+    static LAST_HEADER: RefCell<Option<(Vec<u8>, Arc<Header>)>> = const { RefCell::new(None) };
+}
+
 fn header(b64: &[u8]) -> Result<Arc<Header>, Malformed> {
-    let map = decode_object(Segment::Header, b64)?;
-    Ok(Arc::new(Header { map }))
+    let cached = LAST_HEADER.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(key, _)| key.as_slice() == b64)
+            .map(|(_, header)| Arc::clone(header))
+    });
+    if let Some(header) = cached {
+        return Ok(header);
+    }
+    if b64.is_empty() {
+        return Err(Malformed::new(Segment::Header, "empty", "empty segment"));
+    }
+    let bytes = b64::decode(b64).map_err(|m| Malformed::new(Segment::Header, "base64url", m))?;
+    let header = Arc::new(Header::read(bytes)?);
+    LAST_HEADER.with(|last| *last.borrow_mut() = Some((b64.to_vec(), Arc::clone(&header))));
+    Ok(header)
 }
 
 /// Strictly parse a compact token (already extracted from its surroundings).

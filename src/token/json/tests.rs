@@ -2,7 +2,21 @@ use super::*;
 use proptest::prelude::*;
 use serde_json::Map;
 
-fn object(text: &str) -> Object {
+/// Does any member name or string of `map`, at any depth, contain an unsafe character?
+fn has_unsafe_text(map: &Map<String, Value>) -> bool {
+    fn value_unsafe(v: &Value) -> bool {
+        match v {
+            Value::String(s) => is_unsafe_text(s),
+            Value::Array(items) => items.iter().any(value_unsafe),
+            Value::Object(map) => has_unsafe_text(map),
+            _ => false,
+        }
+    }
+    map.iter()
+        .any(|(k, v)| is_unsafe_text(k) || value_unsafe(v))
+}
+
+fn object(text: &str) -> Members {
     members(text).unwrap_or_else(|_| panic!("{text}"))
 }
 
@@ -98,6 +112,25 @@ fn nesting_is_bounded_as_in_the_whole_text() {
 }
 
 #[test]
+fn compact_plain_objects_are_told_from_the_others() {
+    for (text, plain) in [
+        ("{}", true),
+        (r#"{"a":1,"b":"x y","c":true}"#, true),
+        ("{ }", false),
+        (r#"{"a": 1}"#, false),
+        (r#"{"a":1 }"#, false),
+        (r#"{"a":1.5}"#, false),
+        (r#"{"a":"\/"}"#, false),
+        (r#"{"\u0061":1}"#, false),
+        (r#"{"a":[1]}"#, false),
+        ("{\"a\":\"\u{202e}\"}", false),
+        ("{\"é\":\"ü\"}", false),
+    ] {
+        assert_eq!(object(text).plain, plain, "{text}");
+    }
+}
+
+#[test]
 fn finds_top_level_members_as_written() {
     let text =
         r#"{ "sub" : "u\"1é" , "iat":1516239022,"aud":["a","b"],"x":{"y":null},"\u0061b":1.5}"#;
@@ -155,7 +188,7 @@ fn integers_read_as_serde_json_reads_them() {
         "-7",
         "1795042989",
         "-1795042989",
-        "9223372036854775807",
+        "999999999999999999",
     ] {
         let ours = integer(raw).map(Value::from);
         let theirs: Value = serde_json::from_str(raw).unwrap();
@@ -168,7 +201,7 @@ fn integers_read_as_serde_json_reads_them() {
         "1.5",
         "1e3",
         "\"1\"",
-        "9223372036854775808",
+        "1234567890123456789",
         "true",
     ] {
         assert_eq!(integer(raw), None, "{raw}");
@@ -217,7 +250,19 @@ proptest! {
         match (&whole, read(&text)) {
             (Ok(Value::Object(map)), Ok(members)) => {
                 prop_assert_eq!(map, &members);
-                prop_assert_eq!(object(&text).unsafe_text, crate::text::has_unsafe_text(map));
+                prop_assert_eq!(object(&text).unsafe_text, has_unsafe_text(map));
+                // One line of JSON, whether copied as it is or written member by member, is
+                // what serde_json writes for the map.
+                let read = crate::token::object::Object::read(
+                    text.clone().into_bytes(),
+                    crate::token::Segment::Payload,
+                )
+                .unwrap();
+                let mut ours = Vec::new();
+                read.write_compact_json(&mut ours);
+                let mut theirs = Vec::new();
+                crate::text::to_json_line(map, &mut theirs);
+                prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
             }
             (Err(why), Err(ours)) => prop_assert_eq!(why, &ours),
             (whole, ours) => prop_assert!(false, "{}: {:?} vs {:?}", text, whole, ours),

@@ -1,0 +1,160 @@
+//! A JSON object as the token reader read it (a JOSE header or a claim set): its text as
+//! decoded, and where its top-level members are. Single members are read from the text where
+//! they are; the whole map is built when someone asks for it.
+
+use super::json::{self, Member, NotObject};
+use super::{Malformed, Segment};
+use crate::text::{to_json_line, write_json_str};
+use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Object {
+    json: String,
+    members: Vec<Member>,
+    unsafe_text: bool,
+    /// The text is already what [`Object::write_compact_json`] writes.
+    plain: bool,
+    map: OnceLock<Map<String, Value>>,
+}
+
+impl Object {
+    /// Read the decoded bytes of `segment` strictly as a JSON object.
+    pub(crate) fn read(json: Vec<u8>, segment: Segment) -> Result<Self, Malformed> {
+        let invalid = |why| Malformed::new(segment, "json", why);
+        let json = json::into_text(json).map_err(invalid)?;
+        match json::members(&json) {
+            Ok(read) => Ok(Object {
+                members: read.members,
+                unsafe_text: read.unsafe_text,
+                plain: read.plain,
+                json,
+                map: OnceLock::new(),
+            }),
+            Err(NotObject::Invalid(why)) => Err(invalid(why)),
+            Err(NotObject::Other(type_name)) => Err(Malformed::new(
+                segment,
+                "not_object",
+                format!("is {type_name}, not a JSON object"),
+            )),
+        }
+    }
+
+    /// The raw JSON of member `name`.
+    pub(crate) fn raw(&self, name: &str) -> Option<&str> {
+        self.members
+            .iter()
+            .find(|m| json::same_name(m.name(&self.json), name))
+            .and_then(|m| self.json.get(m.value.clone()))
+    }
+
+    /// Every member, in the original order.
+    pub(crate) fn map(&self) -> &Map<String, Value> {
+        // Checked when the token was read.
+        self.map
+            .get_or_init(|| serde_json::from_str(&self.json).unwrap_or_default())
+    }
+
+    /// One member's value.
+    pub(crate) fn get(&self, name: &str) -> Option<Value> {
+        let raw = self.raw(name)?;
+        // Time claims are plain integers: read them without a JSON deserializer.
+        json::integer(raw)
+            .map(Value::from)
+            .or_else(|| serde_json::from_str(raw).ok())
+    }
+
+    /// Whether any member name or string contains a control, bidi or invisible character.
+    pub(crate) fn has_unsafe_text(&self) -> bool {
+        self.unsafe_text
+    }
+
+    /// Append the object as one line of JSON, unsafe characters escaped, as serde_json writes
+    /// it. Plain values (most of them) are already spelled so and are copied as they are.
+    pub(crate) fn write_compact_json(&self, out: &mut Vec<u8>) {
+        if self.plain {
+            out.extend_from_slice(self.json.as_bytes());
+            return;
+        }
+        out.push(b'{');
+        for (i, member) in self.members.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_str(member.name(&self.json), out);
+            out.push(b':');
+            let raw = self.json.get(member.value.clone()).unwrap_or("null");
+            if member.plain {
+                out.extend_from_slice(raw.as_bytes());
+            } else {
+                let value: Value = serde_json::from_str(raw).unwrap_or_default();
+                to_json_line(&value, out);
+            }
+        }
+        out.push(b'}');
+    }
+
+    /// The text exactly as decoded.
+    pub(crate) fn text(&self) -> &str {
+        &self.json
+    }
+}
+
+/// A JWT claim set, checked strictly when the token is read.
+#[derive(Debug, Clone)]
+pub struct Claims(Object);
+
+impl PartialEq for Claims {
+    fn eq(&self, other: &Self) -> bool {
+        self.map() == other.map()
+    }
+}
+
+impl Claims {
+    pub(crate) fn from_json(json: Vec<u8>) -> Result<Self, Malformed> {
+        Object::read(json, Segment::Payload).map(Claims)
+    }
+
+    /// Every claim, in the original order.
+    pub fn map(&self) -> &Map<String, Value> {
+        self.0.map()
+    }
+
+    /// One claim's value.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.0.get(name)
+    }
+
+    /// Claim `name` as a NumericDate ([`crate::time::numeric_date`]), or why it is not one;
+    /// `None` when absent. A plain integer (what time claims are) is read as one: no `Value`
+    /// is built and dropped for the time checks of every token of a batch.
+    pub fn numeric_date(&self, name: &str) -> Option<Result<i64, String>> {
+        let raw = self.0.raw(name)?;
+        match json::integer(raw) {
+            Some(seconds) => Some(crate::time::numeric_seconds(seconds)),
+            None => self
+                .get(name)
+                .map(|value| crate::time::numeric_date(&value)),
+        }
+    }
+
+    /// Whether claim `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.raw(name).is_some()
+    }
+
+    /// Whether any member name or string contains a control, bidi or invisible character.
+    pub fn has_unsafe_text(&self) -> bool {
+        self.0.has_unsafe_text()
+    }
+
+    /// Append the claims as one line of JSON, unsafe characters escaped.
+    pub fn write_compact_json(&self, out: &mut Vec<u8>) {
+        self.0.write_compact_json(out);
+    }
+
+    /// The payload bytes exactly as decoded.
+    pub fn raw_json(&self) -> &[u8] {
+        self.0.text().as_bytes()
+    }
+}
