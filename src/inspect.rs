@@ -3,8 +3,8 @@
 
 use crate::finding::Finding;
 use crate::time;
-use crate::token::{Claims, Payload, Token};
-use serde_json::{Map, Value};
+use crate::token::{Claims, Header, Payload, Token};
+use serde_json::Value;
 
 /// One NumericDate claim (`exp`, `nbf`, `iat`) as found in the token.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +76,7 @@ pub(crate) fn time_facts(claims: &Claims) -> Vec<TimeFact> {
         .collect()
 }
 
-fn alg_warnings(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+fn alg_warnings(header: &Header, out: &mut Vec<Finding>) {
     match header.get("alg") {
         None => out.push(Finding::AlgMissing),
         Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Finding::AlgNone),
@@ -90,7 +90,7 @@ fn alg_warnings(header: &Map<String, Value>, out: &mut Vec<Finding>) {
     }
 }
 
-fn member_warnings(header: &Map<String, Value>, out: &mut Vec<Finding>) {
+fn member_warnings(header: &Header, out: &mut Vec<Finding>) {
     if header.contains_key("crit") {
         out.push(Finding::Crit);
     }

@@ -167,9 +167,10 @@ pub(crate) fn members(text: &str) -> Result<Members, NotObject> {
 /// are spelled exactly as serde_json writes them; every other value goes through [`Check`].
 fn is_plain(raw: &str) -> bool {
     match raw.as_bytes() {
+        // Every byte is looked at (no early exit), which the compiler does many at a time.
         [b'"', inner @ .., b'"'] => inner
             .iter()
-            .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\'),
+            .fold(true, |plain, &b| plain & (0x20..0x7f).contains(&b) & (b != b'\\')),
         [b't' | b'f' | b'n', ..] => true,
         [b'-' | b'0'..=b'9', ..] => integer(raw).is_some(),
         _ => false,
