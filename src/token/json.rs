@@ -3,28 +3,28 @@
 //! refuse), nesting bounded by serde_json's recursion limit, trailing data, lone surrogates and
 //! invalid UTF-8 rejected.
 //!
-//! Everything goes through serde_json, checked by one visitor ([`Check`]). A claim set is read
-//! in one pass that borrows its top-level members as raw JSON ([`members`]): only values that
-//! are not plain (objects, arrays, strings with escapes or past ASCII, numbers other than
-//! plain integers) are visited again by [`Check`]. When anything is wrong, the whole text goes
-//! through [`Check`] once more, which names the first problem exactly as serde_json positions it.
+//! One serde_json pass does it all. A claim set's top-level members are kept as borrowed views
+//! of the text where they can be (names and strings without escapes, integers, literals:
+//! nearly every claim); only other values (objects, arrays, escaped strings, floats) are built
+//! as `Value`s, by the same strict visitor that reads whole documents ([`parse`]).
 
 use crate::text::is_unsafe_text;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
-use serde_json::value::RawValue;
+use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
 
 /// Parse one JSON text strictly.
 pub fn parse(bytes: &[u8]) -> Result<Value, String> {
     let text = utf8(bytes)?;
-    check(text)?;
-    // Checked just above: serde_json's own reader agrees on everything it accepts.
-    serde_json::from_str(text).map_err(|e| describe(&e))
+    let unsafe_text = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_str(text);
+    Strict(&unsafe_text)
+        .deserialize(&mut de)
+        .and_then(|value| de.end().map(|()| value))
+        .map_err(|e| describe(&e))
 }
 
 /// Human name of a JSON value's type, for error messages.
@@ -70,17 +70,6 @@ fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> String {
     )
 }
 
-/// Check a whole JSON text strictly; whether any name or string holds an unsafe character.
-fn check(text: &str) -> Result<bool, String> {
-    let unsafe_text = Cell::new(false);
-    let mut de = serde_json::Deserializer::from_str(text);
-    Check::new(&unsafe_text, 0)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| describe(&e))?;
-    Ok(unsafe_text.get())
-}
-
 fn describe(error: &serde_json::Error) -> String {
     let text = error.to_string();
     if text.starts_with("recursion limit exceeded") {
@@ -93,12 +82,8 @@ fn describe(error: &serde_json::Error) -> String {
 /// One top-level member of an object read by [`members`].
 #[derive(Debug, Clone)]
 pub(crate) struct Member {
-    /// The name, decoded.
     pub name: Name,
-    /// Where the value's raw JSON is in the text.
-    pub value: Range<usize>,
-    /// The raw JSON is plain (see [`is_plain`]): spelled as serde_json writes the value.
-    pub plain: bool,
+    pub value: Json,
 }
 
 /// A member name: where it is in the text, or (when it has escapes) decoded.
@@ -106,6 +91,18 @@ pub(crate) struct Member {
 pub(crate) enum Name {
     Raw(Range<usize>),
     Decoded(Box<str>),
+}
+
+/// A top-level value: a view of the text where it has one, else built.
+#[derive(Debug, Clone)]
+pub(crate) enum Json {
+    /// A string without escapes: where its content (between the quotes) is in the text.
+    Str(Range<usize>),
+    Int(i64),
+    Bool(bool),
+    Null,
+    /// Anything else: objects, arrays, strings with escapes, other numbers.
+    Other(Value),
 }
 
 impl Member {
@@ -124,8 +121,8 @@ pub(crate) struct Members {
     pub members: Vec<Member>,
     /// Some name or string, at any depth, holds an unsafe character.
     pub unsafe_text: bool,
-    /// The text is compact (no whitespace) and every name and value plain: it is spelled
-    /// exactly as serde_json writes the object.
+    /// The text is compact (no whitespace), every name and value plain and nothing unsafe: it
+    /// is spelled exactly as serde_json writes the object.
     pub plain: bool,
 }
 
@@ -137,84 +134,50 @@ pub(crate) enum NotObject {
     Other(&'static str),
 }
 
-/// Read `text`, which should hold one JSON object, strictly: its top-level members borrowed as
-/// raw JSON.
+/// Read `text`, which should hold one JSON object, strictly: its top-level members as views.
 pub(crate) fn members(text: &str) -> Result<Members, NotObject> {
     let unsafe_text = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(text);
     let read = de
-        .deserialize_map(TopLevel {
+        .deserialize_any(TopLevel {
             text,
             unsafe_text: &unsafe_text,
         })
         .and_then(|members| de.end().map(|()| members));
     match read {
-        Ok(members) => Ok(Members {
+        Ok(Some(members)) => Ok(Members {
             plain: !unsafe_text.get() && is_compact(text, &members),
             unsafe_text: unsafe_text.get(),
             members,
         }),
-        // The error path: read it all again, to name the first problem or the type.
-        Err(_) => Err(match parse(text.as_bytes()) {
+        Ok(None) => Err(match parse(text.as_bytes()) {
             Err(why) => NotObject::Invalid(why),
             Ok(other) => NotObject::Other(type_name(&other)),
         }),
+        Err(e) => Err(NotObject::Invalid(describe(&e))),
     }
 }
 
-/// Whether the raw JSON of a value is plain: a plain integer, a literal, or a string of
-/// printable ASCII without escapes. Those serde_json's skipping has fully checked, and they
-/// are spelled exactly as serde_json writes them; every other value goes through [`Check`].
-fn is_plain(raw: &str) -> bool {
-    match raw.as_bytes() {
-        // Every byte is looked at (no early exit), which the compiler does many at a time.
-        [b'"', inner @ .., b'"'] => inner
-            .iter()
-            .fold(true, |plain, &b| plain & (0x20..0x7f).contains(&b) & (b != b'\\')),
-        [b't' | b'f' | b'n', ..] => true,
-        [b'-' | b'0'..=b'9', ..] => integer(raw).is_some(),
-        _ => false,
-    }
-}
-
-/// The value of `raw`, a JSON number, when it is a plain integer of at most 18 digits, exactly as
-/// serde_json reads it; `None` for anything else (including `-0`, a float to serde_json).
-pub(crate) fn integer(raw: &str) -> Option<i64> {
-    let (negative, digits) = match raw.as_bytes() {
-        [b'-', rest @ ..] => (true, rest),
-        bytes => (false, bytes),
-    };
-    // At most 18 digits: below 10^18, so nothing here can overflow (longer integers are read
-    // by serde_json).
-    if digits.is_empty() || digits.len() > 18 || (negative && digits == b"0") {
-        return None;
-    }
-    let mut value = 0i64;
-    for &byte in digits {
-        let digit = byte.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        value = value.wrapping_mul(10).wrapping_add(i64::from(digit));
-    }
-    Some(if negative { -value } else { value })
-}
-
-/// Whether `text` holds `members` with nothing between them but the punctuation of compact
-/// JSON (`{"`, `":`, `,"`, `}`), every name unescaped and every value plain: told from where
-/// the members are, without looking at the text again.
+/// Whether `text` is exactly `members` written compactly: the lengths of the names and values,
+/// spelled as serde_json spells them, and of the punctuation of compact JSON (`{}`, `"":` per
+/// member, commas between) add up to the text's length. Any whitespace, escape or other
+/// spelling makes them not add up, or a member not plain.
 fn is_compact(text: &str, members: &[Member]) -> bool {
-    let mut end = 0;
+    let mut len = 2 + members.len().saturating_sub(1);
     for member in members {
         let Name::Raw(name) = &member.name else {
             return false;
         };
-        if !member.plain || name.start != end + 2 || member.value.start != name.end + 2 {
-            return false;
-        }
-        end = member.value.end;
+        len += name.len() + 3;
+        len += match &member.value {
+            Json::Str(range) => range.len() + 2,
+            Json::Int(n) => itoa::Buffer::new().format(*n).len(),
+            Json::Bool(true) | Json::Null => 4,
+            Json::Bool(false) => 5,
+            Json::Other(_) => return false,
+        };
     }
-    text.len() == if members.is_empty() { 2 } else { end + 1 }
+    len == text.len()
 }
 
 /// Whether two member names are equal. Claim names are a few bytes long and most differ in
@@ -224,100 +187,178 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
-/// The top-level object of [`members`].
-struct TopLevel<'t, 'f> {
-    text: &'t str,
-    unsafe_text: &'f Cell<bool>,
-}
-
-impl<'de, 'f> Visitor<'de> for TopLevel<'de, 'f> {
-    type Value = Vec<Member>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Vec<Member>, A::Error> {
-        // Names are compared with the members so far; a large object's are hashed.
-        let mut large: Option<HashSet<Cow<'de, str>>> = None;
-        // A typical claim set: the registered claims and a few of the issuer's own.
-        let mut members: Vec<Member> = Vec::with_capacity(12);
-        while let Some(name) = access.next_key_seed(Key(self.unsafe_text))? {
-            let duplicate = if members.len() < SMALL_OBJECT {
-                members.iter().any(|m| same_name(m.name(self.text), &name))
-            } else {
-                let text: &'de str = self.text;
-                let set = large.get_or_insert_with(|| {
-                    members
-                        .iter()
-                        .map(|m| match &m.name {
-                            Name::Raw(range) => {
-                                Cow::Borrowed(text.get(range.clone()).unwrap_or_default())
-                            }
-                            Name::Decoded(name) => Cow::Owned(name.to_string()),
-                        })
-                        .collect()
-                });
-                !set.insert(name.clone())
-            };
-            if duplicate {
-                return Err(de::Error::custom(format_args!("duplicate member `{name}`")));
-            }
-            let raw: &'de RawValue = access.next_value()?;
-            let raw = raw.get();
-            let plain = is_plain(raw);
-            if !plain {
-                let mut de = serde_json::Deserializer::from_str(raw);
-                Check::new(self.unsafe_text, 1)
-                    .deserialize(&mut de)
-                    .map_err(de::Error::custom)?;
-            }
-            members.push(Member {
-                name: match name {
-                    Cow::Borrowed(name) => Name::Raw(within(self.text, name)),
-                    Cow::Owned(name) => Name::Decoded(name.into()),
-                },
-                value: within(self.text, raw),
-                plain,
-            });
-        }
-        Ok(members)
-    }
-}
-
 /// Where `part`, borrowed from `text`, is in it.
 fn within(text: &str, part: &str) -> Range<usize> {
     let start = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
     start..start + part.len()
 }
 
-/// The names of one object so far, to refuse a duplicate. Most objects have a handful of
-/// members: those are compared in order, larger ones hashed.
-#[derive(Default)]
-struct Names<'de> {
-    list: Vec<Cow<'de, str>>,
-    set: Option<HashSet<Cow<'de, str>>>,
-}
-
-/// Objects up to this many members are searched in order.
+/// Objects up to this many members are checked for duplicates in order, larger ones hashed.
 const SMALL_OBJECT: usize = 16;
 
-impl<'de> Names<'de> {
-    /// Note `name`, or refuse it as a duplicate.
-    fn insert<E: de::Error>(&mut self, name: Cow<'de, str>) -> Result<Cow<'de, str>, E> {
-        let duplicate = if self.list.len() < SMALL_OBJECT {
-            self.list.contains(&name)
-        } else {
-            let set = self
-                .set
-                .get_or_insert_with(|| self.list.iter().cloned().collect());
-            !set.insert(name.clone())
-        };
-        if duplicate {
-            return Err(E::custom(format_args!("duplicate member `{name}`")));
+/// The top-level value of [`members`]: `None` when it is not an object.
+struct TopLevel<'t, 'f> {
+    text: &'t str,
+    unsafe_text: &'f Cell<bool>,
+}
+
+impl<'de> TopLevel<'de, '_> {
+    fn not_object<E>(self) -> Result<Option<Vec<Member>>, E> {
+        Ok(None)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'de, '_> {
+    type Value = Option<Vec<Member>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        self.not_object()
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        self.not_object()
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        self.not_object()
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        self.not_object()
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        self.not_object()
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        self.not_object()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // Read to its end: a problem inside comes before "not an object".
+        while seq.next_element_seed(Strict(self.unsafe_text))?.is_some() {}
+        self.not_object()
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let text: &'de str = self.text;
+        let mut names = Names::default();
+        // A typical claim set: the registered claims and a few of the issuer's own.
+        let mut members: Vec<Member> = Vec::with_capacity(12);
+        while let Some(name) = access.next_key_seed(Key(self.unsafe_text))? {
+            if members.len() < SMALL_OBJECT {
+                if members.iter().any(|m| same_name(m.name(text), &name)) {
+                    return Err(duplicate(&name));
+                }
+            } else {
+                if names.is_empty() {
+                    names.extend(members.iter().map(|m| m.name(text).to_owned()));
+                }
+                if !names.insert(&name) {
+                    return Err(duplicate(&name));
+                }
+            }
+            let value = access.next_value_seed(View {
+                text,
+                unsafe_text: self.unsafe_text,
+            })?;
+            members.push(Member {
+                name: match name {
+                    Cow::Borrowed(name) => Name::Raw(within(text, name)),
+                    Cow::Owned(name) => Name::Decoded(name.into()),
+                },
+                value,
+            });
         }
-        self.list.push(name.clone());
-        Ok(name)
+        Ok(Some(members))
+    }
+}
+
+fn duplicate<E: de::Error>(name: &str) -> E {
+    E::custom(format_args!("duplicate member `{name}`"))
+}
+
+/// The names of a large object so far.
+#[derive(Default)]
+struct Names(std::collections::HashSet<String>);
+
+impl Names {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn extend(&mut self, names: impl Iterator<Item = String>) {
+        self.0.extend(names);
+    }
+
+    /// Note `name`; false when it was there already.
+    fn insert(&mut self, name: &str) -> bool {
+        self.0.insert(name.to_owned())
+    }
+}
+
+/// A top-level member's value, as a view where it can be.
+struct View<'t, 'f> {
+    text: &'t str,
+    unsafe_text: &'f Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for View<'de, '_> {
+    type Value = Json;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for View<'de, '_> {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::Int(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(i64::try_from(v).map_or_else(|_| Json::Other(v.into()), Json::Int))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
+        Strict(self.unsafe_text).visit_f64(v).map(Json::Other)
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json, E> {
+        note(self.unsafe_text, v);
+        Ok(Json::Str(within(self.text, v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        note(self.unsafe_text, v);
+        Ok(Json::Other(Value::String(v.to_owned())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Json, A::Error> {
+        Strict(self.unsafe_text).visit_seq(seq).map(Json::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Json, A::Error> {
+        Strict(self.unsafe_text).visit_map(access).map(Json::Other)
     }
 }
 
@@ -356,89 +397,70 @@ fn note(unsafe_text: &Cell<bool>, text: &str) {
     }
 }
 
-/// Most containers serde_json opens at once (its recursion limit): the 128th is refused.
-const MAX_OPEN: usize = 128;
-
-/// The strict check of one JSON value, building nothing: duplicate names at every depth,
-/// unsafe characters noted. `open` counts the containers around the value in the whole text,
-/// so that a value checked on its own is held to the limit it has there.
+/// The strict visitor: builds a `Value`, refuses duplicate names, notes unsafe characters.
 #[derive(Clone, Copy)]
-struct Check<'f> {
-    unsafe_text: &'f Cell<bool>,
-    open: usize,
-}
+struct Strict<'f>(&'f Cell<bool>);
 
-impl<'f> Check<'f> {
-    fn new(unsafe_text: &'f Cell<bool>, open: usize) -> Self {
-        Check { unsafe_text, open }
-    }
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
 
-    fn inner<E: de::Error>(self) -> Result<Self, E> {
-        // On a whole text serde_json refuses first; a value checked on its own is refused here.
-        if self.open + 1 >= MAX_OPEN {
-            return Err(E::custom("recursion limit exceeded"));
-        }
-        Ok(Check {
-            open: self.open + 1,
-            ..self
-        })
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Check<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Check<'_> {
-    type Value = ();
+impl<'de> Visitor<'de> for Strict<'_> {
+    type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number out of range"))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        note(self.unsafe_text, v);
-        Ok(())
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        note(self.0, v);
+        Ok(Value::String(v.to_owned()))
     }
 
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let inner = self.inner()?;
-        while seq.next_element_seed(inner)?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<(), A::Error> {
-        let inner = self.inner()?;
-        let mut names = Names::default();
-        while let Some(name) = access.next_key_seed(Key(self.unsafe_text))? {
-            names.insert(name)?;
-            access.next_value_seed(inner)?;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
         }
-        Ok(())
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key_seed(Key(self.0))? {
+            if map.contains_key(key.as_ref()) {
+                return Err(duplicate(&key));
+            }
+            let value = access.next_value_seed(self)?;
+            map.insert(key.into_owned(), value);
+        }
+        Ok(Value::Object(map))
     }
 }
 

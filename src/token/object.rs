@@ -2,7 +2,7 @@
 //! decoded, and where its top-level members are. Single members are read from the text where
 //! they are; the whole map is built when someone asks for it.
 
-use super::json::{self, Member, NotObject};
+use super::json::{self, Json, Member, NotObject};
 use super::{Malformed, Segment};
 use crate::text::{to_json_line, write_json_str};
 use serde_json::{Map, Value};
@@ -40,28 +40,53 @@ impl Object {
         }
     }
 
-    /// The raw JSON of member `name`.
-    pub(crate) fn raw(&self, name: &str) -> Option<&str> {
+    /// Member `name`.
+    fn member(&self, name: &str) -> Option<&Json> {
         self.members
             .iter()
             .find(|m| json::same_name(m.name(&self.json), name))
-            .and_then(|m| self.json.get(m.value.clone()))
+            .map(|m| &m.value)
     }
 
     /// Every member, in the original order.
     pub(crate) fn map(&self) -> &Map<String, Value> {
-        // Checked when the token was read.
-        self.map
-            .get_or_init(|| serde_json::from_str(&self.json).unwrap_or_default())
+        self.map.get_or_init(|| {
+            self.members
+                .iter()
+                .map(|m| (m.name(&self.json).to_owned(), self.value(&m.value)))
+                .collect()
+        })
+    }
+
+    fn value(&self, json: &Json) -> Value {
+        match json {
+            Json::Str(range) => {
+                Value::String(self.json.get(range.clone()).unwrap_or_default().into())
+            }
+            Json::Int(n) => Value::from(*n),
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Null => Value::Null,
+            Json::Other(value) => value.clone(),
+        }
     }
 
     /// One member's value.
     pub(crate) fn get(&self, name: &str) -> Option<Value> {
-        let raw = self.raw(name)?;
-        // Time claims are plain integers: read them without a JSON deserializer.
-        json::integer(raw)
-            .map(Value::from)
-            .or_else(|| serde_json::from_str(raw).ok())
+        self.member(name).map(|json| self.value(json))
+    }
+
+    /// Member `name` as a NumericDate ([`crate::time::numeric_date`]), or why it is not one;
+    /// `None` when absent. A plain integer (what time claims are) is read as one.
+    pub(crate) fn numeric_date(&self, name: &str) -> Option<Result<i64, String>> {
+        Some(match self.member(name)? {
+            Json::Int(seconds) => crate::time::numeric_seconds(*seconds),
+            other => crate::time::numeric_date(&self.value(other)),
+        })
+    }
+
+    /// Whether member `name` is present.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.member(name).is_some()
     }
 
     /// Whether any member name or string contains a control, bidi or invisible character.
@@ -70,7 +95,7 @@ impl Object {
     }
 
     /// Append the object as one line of JSON, unsafe characters escaped, as serde_json writes
-    /// it. Plain values (most of them) are already spelled so and are copied as they are.
+    /// it. A plain object (most of them) is already spelled so and is copied as it is.
     pub(crate) fn write_compact_json(&self, out: &mut Vec<u8>) {
         if self.plain {
             out.extend_from_slice(self.json.as_bytes());
@@ -83,12 +108,15 @@ impl Object {
             }
             write_json_str(member.name(&self.json), out);
             out.push(b':');
-            let raw = self.json.get(member.value.clone()).unwrap_or("null");
-            if member.plain {
-                out.extend_from_slice(raw.as_bytes());
-            } else {
-                let value: Value = serde_json::from_str(raw).unwrap_or_default();
-                to_json_line(&value, out);
+            match &member.value {
+                Json::Str(range) => {
+                    write_json_str(self.json.get(range.clone()).unwrap_or_default(), out)
+                }
+                Json::Int(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+                Json::Bool(true) => out.extend_from_slice(b"true"),
+                Json::Bool(false) => out.extend_from_slice(b"false"),
+                Json::Null => out.extend_from_slice(b"null"),
+                Json::Other(value) => to_json_line(value, out),
             }
         }
         out.push(b'}');
@@ -126,21 +154,14 @@ impl Claims {
     }
 
     /// Claim `name` as a NumericDate ([`crate::time::numeric_date`]), or why it is not one;
-    /// `None` when absent. A plain integer (what time claims are) is read as one: no `Value`
-    /// is built and dropped for the time checks of every token of a batch.
+    /// `None` when absent.
     pub fn numeric_date(&self, name: &str) -> Option<Result<i64, String>> {
-        let raw = self.0.raw(name)?;
-        match json::integer(raw) {
-            Some(seconds) => Some(crate::time::numeric_seconds(seconds)),
-            None => self
-                .get(name)
-                .map(|value| crate::time::numeric_date(&value)),
-        }
+        self.0.numeric_date(name)
     }
 
     /// Whether claim `name` is present.
     pub fn contains(&self, name: &str) -> bool {
-        self.0.raw(name).is_some()
+        self.0.contains(name)
     }
 
     /// Whether any member name or string contains a control, bidi or invisible character.
