@@ -26,7 +26,11 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
 /// Does `text` contain any character [`is_unsafe_char`] flags?
 pub(crate) fn is_unsafe_text(text: &str) -> bool {
     // Printable ASCII is never unsafe: only text with other bytes is decoded and looked at.
-    !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(is_unsafe_char)
+    // Every byte is tested (no early exit), which the compiler does many at a time.
+    let printable = text.bytes().fold(true, |printable, b| {
+        printable & (b.wrapping_sub(0x20) < 0x5f)
+    });
+    !printable && text.chars().any(is_unsafe_char)
 }
 
 /// `text` with every unsafe character replaced by a visible `\u{..}` escape.

@@ -101,8 +101,9 @@ pub(crate) enum Json {
     Int(i64),
     Bool(bool),
     Null,
-    /// Anything else: objects, arrays, strings with escapes, other numbers.
-    Other(Value),
+    /// Anything else: objects, arrays, strings with escapes, other numbers (boxed: members stay
+    /// small, and most are none of these).
+    Other(Box<Value>),
 }
 
 impl Member {
@@ -332,11 +333,11 @@ impl<'de> Visitor<'de> for View<'de, '_> {
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
-        Ok(i64::try_from(v).map_or_else(|_| Json::Other(v.into()), Json::Int))
+        Ok(i64::try_from(v).map_or_else(|_| Json::Other(Box::new(v.into())), Json::Int))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
-        Strict(self.unsafe_text).visit_f64(v).map(Json::Other)
+        Strict(self.unsafe_text).visit_f64(v).map(other)
     }
 
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json, E> {
@@ -346,7 +347,7 @@ impl<'de> Visitor<'de> for View<'de, '_> {
 
     fn visit_str<E>(self, v: &str) -> Result<Json, E> {
         note(self.unsafe_text, v);
-        Ok(Json::Other(Value::String(v.to_owned())))
+        Ok(other(Value::String(v.to_owned())))
     }
 
     fn visit_unit<E>(self) -> Result<Json, E> {
@@ -354,12 +355,16 @@ impl<'de> Visitor<'de> for View<'de, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Json, A::Error> {
-        Strict(self.unsafe_text).visit_seq(seq).map(Json::Other)
+        Strict(self.unsafe_text).visit_seq(seq).map(other)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Json, A::Error> {
-        Strict(self.unsafe_text).visit_map(access).map(Json::Other)
+        Strict(self.unsafe_text).visit_map(access).map(other)
     }
+}
+
+fn other(value: Value) -> Json {
+    Json::Other(Box::new(value))
 }
 
 /// A member name, borrowed when it has no escapes; unsafe characters noted.

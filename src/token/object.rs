@@ -66,7 +66,7 @@ impl Object {
             Json::Int(n) => Value::from(*n),
             Json::Bool(b) => Value::Bool(*b),
             Json::Null => Value::Null,
-            Json::Other(value) => value.clone(),
+            Json::Other(value) => Value::clone(value),
         }
     }
 
