@@ -107,6 +107,18 @@ pub(crate) enum Json {
 }
 
 impl Member {
+    /// Whether the member is called `name`, `text` being the text it was read from. Every
+    /// token of a batch looks up several claims (some absent, so compared with every name):
+    /// bytes are compared, without the character-boundary checks of slicing a `str`.
+    #[inline]
+    pub fn is(&self, text: &str, name: &str) -> bool {
+        let own = match &self.name {
+            Name::Raw(range) => text.as_bytes().get(range.clone()).unwrap_or_default(),
+            Name::Decoded(own) => own.as_bytes(),
+        };
+        same_name(own, name.as_bytes())
+    }
+
     /// The member's name, `text` being the text it was read from.
     pub fn name<'t>(&'t self, text: &'t str) -> &'t str {
         match &self.name {
@@ -184,8 +196,8 @@ fn is_compact(text: &str, members: &[Member]) -> bool {
 /// Whether two member names are equal. Claim names are a few bytes long and most differ in
 /// length: comparing them here costs less than a call to `memcmp`.
 #[inline]
-pub(crate) fn same_name(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Where `part`, borrowed from `text`, is in it.
@@ -253,7 +265,7 @@ impl<'de> Visitor<'de> for TopLevel<'de, '_> {
         let mut members: Vec<Member> = Vec::with_capacity(12);
         while let Some(name) = access.next_key_seed(Key(self.unsafe_text))? {
             if members.len() < SMALL_OBJECT {
-                if members.iter().any(|m| same_name(m.name(text), &name)) {
+                if members.iter().any(|m| m.is(text, &name)) {
                     return Err(duplicate(&name));
                 }
             } else {

@@ -140,7 +140,7 @@ impl Header {
         let map = self.map();
         if map.len() <= SMALL_HEADER {
             map.iter()
-                .find_map(|(k, v)| json::same_name(k, name).then_some(v))
+                .find_map(|(k, v)| json::same_name(k.as_bytes(), name.as_bytes()).then_some(v))
         } else {
             map.get(name)
         }

@@ -44,7 +44,7 @@ impl Object {
     fn member(&self, name: &str) -> Option<&Json> {
         self.members
             .iter()
-            .find(|m| json::same_name(m.name(&self.json), name))
+            .find(|m| m.is(&self.json, name))
             .map(|m| &m.value)
     }
 
