@@ -15,7 +15,29 @@ pub(crate) struct Object {
     unsafe_text: bool,
     /// The text is already what [`Object::write_compact_json`] writes.
     plain: bool,
+    /// For each of [`REGISTERED`]: its position in `members` plus one, or 0 when absent. The
+    /// checks of a batch ask for these claims (some absent) for every token; they are found
+    /// without comparing names.
+    registered: [u32; REGISTERED.len()],
     map: OnceLock<Map<String, Value>>,
+}
+
+/// The registered claim names of RFC 7519 §4.1.
+const REGISTERED: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// Where `name` is in [`REGISTERED`].
+#[inline]
+fn registered_slot(name: &[u8]) -> Option<usize> {
+    match name {
+        b"iss" => Some(0),
+        b"sub" => Some(1),
+        b"aud" => Some(2),
+        b"exp" => Some(3),
+        b"nbf" => Some(4),
+        b"iat" => Some(5),
+        b"jti" => Some(6),
+        _ => None,
+    }
 }
 
 impl Object {
@@ -25,6 +47,7 @@ impl Object {
         let json = json::into_text(json).map_err(invalid)?;
         match json::members(&json) {
             Ok(read) => Ok(Object {
+                registered: registered(&json, &read.members),
                 members: read.members,
                 unsafe_text: read.unsafe_text,
                 plain: read.plain,
@@ -42,6 +65,12 @@ impl Object {
 
     /// Member `name`.
     fn member(&self, name: &str) -> Option<&Json> {
+        if let Some(slot) = registered_slot(name.as_bytes()) {
+            let at = usize::try_from(self.registered[slot])
+                .ok()?
+                .checked_sub(1)?;
+            return self.members.get(at).map(|m| &m.value);
+        }
         self.members
             .iter()
             .find(|m| m.is(&self.json, name))
@@ -128,6 +157,20 @@ impl Object {
     }
 }
 
+/// Where each of [`REGISTERED`] is in `members` (see [`Object::registered`]).
+fn registered(text: &str, members: &[Member]) -> [u32; REGISTERED.len()] {
+    let mut slots = [0; REGISTERED.len()];
+    for (i, member) in members.iter().enumerate() {
+        if let (Some(slot), Ok(at)) = (
+            registered_slot(member.name(text).as_bytes()),
+            u32::try_from(i + 1),
+        ) {
+            slots[slot] = at;
+        }
+    }
+    slots
+}
+
 /// A JWT claim set, checked strictly when the token is read.
 #[derive(Debug, Clone)]
 pub struct Claims(Object);
@@ -177,5 +220,25 @@ impl Claims {
     /// The payload bytes exactly as decoded.
     pub fn raw_json(&self) -> &[u8] {
         self.0.text().as_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_are_found_registered_or_not() {
+        let text = r#"{"sub":"u1","\u0065xp":7,"x":{"iat":1},"iss":"a","n":[1]}"#;
+        let object = Object::read(text.as_bytes().to_vec(), Segment::Payload).unwrap();
+        assert_eq!(object.get("sub"), Some(Value::from("u1")));
+        assert_eq!(object.numeric_date("exp"), Some(Ok(7)));
+        assert_eq!(object.get("iss"), Some(Value::from("a")));
+        assert_eq!(object.get("n"), Some(serde_json::json!([1])));
+        assert!(object.contains("x"));
+        for absent in ["iat", "nbf", "aud", "jti", "y", ""] {
+            assert!(!object.contains(absent), "{absent}");
+        }
+        assert_eq!(object.map().len(), 5);
     }
 }
