@@ -64,16 +64,14 @@ pub(crate) fn inspect(token: &Token<'_>, now: i64) -> Inspection {
 
 /// The NumericDate claims present in `claims`.
 pub(crate) fn time_facts(claims: &Claims) -> Vec<TimeFact> {
-    TIME_CLAIMS
-        .iter()
-        .filter_map(|&claim| {
-            claims.get(claim).map(|raw| TimeFact {
-                claim,
-                value: time::numeric_date(&raw),
-                raw,
-            })
-        })
-        .collect()
+    let mut facts = Vec::with_capacity(TIME_CLAIMS.len());
+    for claim in TIME_CLAIMS {
+        if let Some(raw) = claims.get(claim) {
+            let value = time::numeric_date(&raw);
+            facts.push(TimeFact { claim, raw, value });
+        }
+    }
+    facts
 }
 
 fn alg_warnings(header: &Header, out: &mut Vec<Finding>) {

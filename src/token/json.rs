@@ -184,13 +184,19 @@ fn is_compact(text: &str, members: &[Member]) -> bool {
         len += name.len() + 3;
         len += match &member.value {
             Json::Str(range) => range.len() + 2,
-            Json::Int(n) => itoa::Buffer::new().format(*n).len(),
+            Json::Int(n) => digits(*n),
             Json::Bool(true) | Json::Null => 4,
             Json::Bool(false) => 5,
             Json::Other(_) => return false,
         };
     }
     len == text.len()
+}
+
+/// How many characters `n` takes in decimal.
+fn digits(n: i64) -> usize {
+    let magnitude = n.unsigned_abs().checked_ilog10().unwrap_or(0) as usize + 1;
+    magnitude + usize::from(n < 0)
 }
 
 /// Whether two member names are equal. Claim names are a few bytes long and most differ in

@@ -245,3 +245,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn digits_are_counted_as_itoa_writes_them() {
+    for n in [
+        0,
+        7,
+        -7,
+        9,
+        10,
+        -10,
+        99,
+        100,
+        1_795_042_445,
+        i64::MAX,
+        i64::MIN,
+    ] {
+        assert_eq!(digits(n), itoa::Buffer::new().format(n).len(), "{n}");
+    }
+}
