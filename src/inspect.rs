@@ -1,94 +1,59 @@
 //! What `decode` says about a token without verifying it: time facts and warnings.
 //! Pure: the instant to judge against is a parameter.
 
+use crate::finding::Finding;
 use crate::time;
 use crate::token::{Claims, Header, Payload, Token};
-use serde_json::{Map, Value};
-use std::sync::Arc;
-
-/// One thing a person should notice about a token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    /// Stable machine code (`alg_none`, `no_exp`, `expired`, ...).
-    pub code: &'static str,
-    /// Plain-language explanation. May quote token text: escape before printing.
-    pub message: String,
-}
-
-impl Warning {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Warning {
-            code,
-            message: message.into(),
-        }
-    }
-}
+use serde_json::Value;
 
 /// One NumericDate claim (`exp`, `nbf`, `iat`) as found in the token.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TimeFact {
+pub(crate) struct TimeFact {
     /// `exp`, `nbf` or `iat`.
-    pub claim: &'static str,
+    pub(crate) claim: &'static str,
     /// The raw JSON value.
-    pub raw: Value,
+    pub(crate) raw: Value,
     /// The instant, or why the value is not a NumericDate.
-    pub value: Result<i64, String>,
-}
-
-impl TimeFact {
-    /// Seconds from `now` to this instant (negative: in the past).
-    pub fn delta(&self, now: i64) -> Option<i64> {
-        self.value.as_ref().ok().map(|v| v - now)
-    }
+    pub(crate) value: Result<i64, String>,
 }
 
 /// Everything `decode` reports beyond the raw header and claims.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Inspection {
+pub(crate) struct Inspection {
     /// The instant relative times were judged at.
-    pub at: i64,
+    pub(crate) at: i64,
     /// NumericDate claims present in the token, in the order `iat`, `nbf`, `exp`.
-    pub times: Vec<TimeFact>,
+    pub(crate) times: Vec<TimeFact>,
     /// Warnings, most important first.
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Finding>,
 }
 
 /// Header members that carry or point at keys: never fetched, never trusted.
-pub const EMBEDDED_KEY_MEMBERS: [&str; 4] = ["jwk", "jku", "x5u", "x5c"];
+pub(crate) const EMBEDDED_KEY_MEMBERS: [&str; 4] = ["jwk", "jku", "x5u", "x5c"];
 
 /// The claims jwtctl treats as NumericDates.
-pub const TIME_CLAIMS: [&str; 3] = ["iat", "nbf", "exp"];
+pub(crate) const TIME_CLAIMS: [&str; 3] = ["iat", "nbf", "exp"];
 
 /// Inspect a token at instant `now`.
-pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
+pub(crate) fn inspect(token: &Token<'_>, now: i64) -> Inspection {
     let mut warnings = Vec::new();
-    let header = header_facts(&token.header);
-    warnings.extend_from_slice(&header.alg);
+    alg_warnings(&token.header, &mut warnings);
     if token.signature.is_empty() {
-        warnings.push(Warning::new(
-            "empty_signature",
-            "signature segment is empty",
-        ));
+        warnings.push(Finding::EmptySignature);
     }
-    warnings.extend_from_slice(&header.members);
+    member_warnings(&token.header, &mut warnings);
     let times = match &token.payload {
         Payload::Claims(claims) => time_facts(claims),
         Payload::Bytes(_) => {
-            warnings.push(Warning::new(
-                "not_a_jwt",
-                "payload is not a JSON object: this is a plain JWS, not a JWT",
-            ));
+            warnings.push(Finding::NotAJwt);
             Vec::new()
         }
     };
     if let Payload::Claims(claims) = &token.payload {
         time_warnings(claims, &times, now, &mut warnings);
     }
-    if header.unsafe_text || token.claim_set().is_some_and(Claims::has_unsafe_text) {
-        warnings.push(Warning::new(
-            "control_characters",
-            "header or claims contain control or bidirectional characters (shown escaped)",
-        ));
+    if token.header.has_unsafe_text() || token.claim_set().is_some_and(Claims::has_unsafe_text) {
+        warnings.push(Finding::ControlCharacters);
     }
     Inspection {
         at: now,
@@ -98,151 +63,79 @@ pub fn inspect(token: &Token<'_>, now: i64) -> Inspection {
 }
 
 /// The NumericDate claims present in `claims`.
-pub fn time_facts(claims: &Claims) -> Vec<TimeFact> {
-    TIME_CLAIMS
-        .iter()
-        .filter_map(|&claim| {
-            claims.get(claim).map(|raw| TimeFact {
-                claim,
-                value: time::numeric_date(&raw),
-                raw,
-            })
-        })
-        .collect()
-}
-
-/// What a header alone says. Batches repeat one header, so this is computed once per
-/// distinct header per thread.
-#[derive(Debug, Clone)]
-struct HeaderFacts {
-    alg: Vec<Warning>,
-    members: Vec<Warning>,
-    unsafe_text: bool,
-}
-
-thread_local! {
-    static LAST_HEADER_FACTS: std::cell::RefCell<Option<(Arc<Header>, Arc<HeaderFacts>)>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-fn header_facts(header: &Arc<Header>) -> Arc<HeaderFacts> {
-    let cached = LAST_HEADER_FACTS.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(h, _)| Arc::ptr_eq(h, header))
-            .map(|(_, f)| Arc::clone(f))
-    });
-    if let Some(facts) = cached {
-        return facts;
+pub(crate) fn time_facts(claims: &Claims) -> Vec<TimeFact> {
+    let mut facts = Vec::with_capacity(TIME_CLAIMS.len());
+    for claim in TIME_CLAIMS {
+        if let Some(raw) = claims.get(claim) {
+            let value = time::numeric_date(&raw);
+            facts.push(TimeFact { claim, raw, value });
+        }
     }
-    let facts = Arc::new(HeaderFacts {
-        alg: alg_warnings(header),
-        members: member_warnings(header),
-        unsafe_text: has_unsafe_text(header),
-    });
-    LAST_HEADER_FACTS.with(|c| *c.borrow_mut() = Some((Arc::clone(header), Arc::clone(&facts))));
     facts
 }
 
-fn alg_warnings(header: &Map<String, Value>) -> Vec<Warning> {
-    let mut out = Vec::new();
+fn alg_warnings(header: &Header, out: &mut Vec<Finding>) {
     match header.get("alg") {
-        None => out.push(Warning::new("alg_missing", "header has no `alg`")),
-        Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Warning::new(
-            "alg_none",
-            "alg is `none`: the token is unsigned and must never be accepted",
-        )),
-        Some(Value::String(alg)) if !is_registered_jws_alg(alg) => out.push(Warning::new(
-            "alg_unknown",
-            format!("alg `{alg}` is not a registered JWS algorithm"),
-        )),
+        None => out.push(Finding::NoAlg),
+        Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Finding::Unsigned),
+        Some(Value::String(alg)) if !is_registered_jws_alg(alg) => {
+            out.push(Finding::UnregisteredAlg { alg: alg.clone() })
+        }
         Some(Value::String(_)) => {}
-        Some(other) => out.push(Warning::new(
-            "alg_not_string",
-            format!(
-                "alg is {}, not a string",
-                crate::token::json::type_name(other)
-            ),
-        )),
+        Some(other) => out.push(Finding::AlgNotString {
+            type_name: crate::token::json::type_name(other),
+        }),
     }
-    out
 }
 
-fn member_warnings(header: &Map<String, Value>) -> Vec<Warning> {
-    let mut out = Vec::new();
+fn member_warnings(header: &Header, out: &mut Vec<Finding>) {
     if header.contains_key("crit") {
-        out.push(Warning::new(
-            "crit",
-            "header has `crit`: a verifier must reject the token unless it understands every \
-             listed extension (jwtctl verify rejects it)",
-        ));
+        out.push(Finding::CritHeader);
     }
     if header.contains_key("b64") {
-        out.push(Warning::new(
-            "b64",
-            "header has `b64` (RFC 7797 unencoded payload), which JWTs do not allow",
-        ));
+        out.push(Finding::UnencodedPayload);
     }
     for member in EMBEDDED_KEY_MEMBERS {
         if header.contains_key(member) {
-            out.push(Warning::new(
-                "embedded_key",
-                format!(
-                    "header carries `{member}`: a key chosen by the token's author; jwtctl never \
-                     fetches or trusts it"
-                ),
-            ));
+            out.push(Finding::EmbeddedKey { member });
         }
     }
-    out
 }
 
-fn time_warnings(claims: &Claims, times: &[TimeFact], now: i64, out: &mut Vec<Warning>) {
+fn time_warnings(claims: &Claims, times: &[TimeFact], now: i64, out: &mut Vec<Finding>) {
     if !claims.contains("exp") {
-        out.push(Warning::new(
-            "no_exp",
-            "no `exp`: the token never expires; it dies only when the signing key changes",
-        ));
+        out.push(Finding::NoExp);
     }
     for fact in times {
         let value = match &fact.value {
             Ok(v) => *v,
             Err(why) => {
-                out.push(Warning::new(
-                    "bad_numeric_date",
-                    format!(
-                        "`{}` {why}; verifiers reject or, worse, ignore it",
-                        fact.claim
-                    ),
-                ));
+                out.push(Finding::NotNumericDate {
+                    claim: fact.claim,
+                    why: why.clone(),
+                });
                 continue;
             }
         };
         let delta = value - now;
         match fact.claim {
-            "exp" if delta <= 0 => out.push(Warning::new(
-                "expired",
-                format!("expired {} ago", time::span(delta)),
-            )),
-            "nbf" if delta > 0 => out.push(Warning::new(
-                "nbf_future",
-                format!(
-                    "not valid before {} (in {})",
-                    time::rfc3339(value),
-                    time::span(delta)
-                ),
-            )),
-            "iat" if delta > 0 => out.push(Warning::new(
-                "iat_future",
-                format!("issued {} in the future: clock skew?", time::span(delta)),
-            )),
+            "exp" if delta <= 0 => out.push(Finding::ExpiredAgo {
+                ago_seconds: -delta,
+            }),
+            "nbf" if delta > 0 => out.push(Finding::NbfFuture {
+                not_before: value,
+                in_seconds: delta,
+            }),
+            "iat" if delta > 0 => out.push(Finding::IatFuture {
+                ahead_seconds: delta,
+            }),
             _ => {}
         }
     }
 }
 
 /// Algorithms registered for JWS (RFC 7518 and RFC 8037), whether or not jwtctl verifies them.
-pub fn is_registered_jws_alg(alg: &str) -> bool {
+pub(crate) fn is_registered_jws_alg(alg: &str) -> bool {
     matches!(
         alg,
         "HS256"
@@ -264,21 +157,6 @@ pub fn is_registered_jws_alg(alg: &str) -> bool {
     )
 }
 
-/// Does any key or string value contain a control, bidi or other invisible-formatting
-/// character that could repaint a terminal or disguise text?
-pub fn has_unsafe_text(map: &Map<String, Value>) -> bool {
-    fn value_unsafe(v: &Value) -> bool {
-        match v {
-            Value::String(s) => crate::render::sanitize::is_unsafe_text(s),
-            Value::Array(items) => items.iter().any(value_unsafe),
-            Value::Object(map) => has_unsafe_text(map),
-            _ => false,
-        }
-    }
-    map.iter()
-        .any(|(k, v)| crate::render::sanitize::is_unsafe_text(k) || value_unsafe(v))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,7 +173,7 @@ mod tests {
         inspect(&token, now)
             .warnings
             .iter()
-            .map(|w| w.code)
+            .map(Finding::code)
             .collect()
     }
 

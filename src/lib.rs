@@ -29,6 +29,7 @@ pub mod keys;
 pub(crate) mod mint;
 pub mod pipe;
 pub mod render;
+pub(crate) mod text;
 pub mod time;
 pub mod token;
 pub mod verify;

@@ -3,9 +3,8 @@
 //! Instants are Unix seconds (`i64`). NumericDate claims are interpreted strictly: a JSON
 //! number (RFC 7519 allows a fraction, which is floored) between 0 and the end of year 9999.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::DateTime;
 use serde_json::Value;
-use std::cell::Cell;
 
 /// The last second of year 9999: later values cannot be shown as a date and are rejected.
 pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
@@ -48,8 +47,10 @@ pub fn numeric_seconds(seconds: i64) -> Result<i64, String> {
     }
 }
 
-/// `2026-11-23T17:05:00Z`. Hand-rolled (days-to-civil arithmetic) because batch output
-/// formats several of these per token; checked against chrono in the tests.
+/// `2026-11-23T17:05:00Z`, as chrono writes it (years past 9999 as `+10000`, before 0 as
+/// `-0001`; `@<seconds>` beyond chrono's range). Hand-rolled (days-to-civil arithmetic)
+/// because batch output formats several of these per token; checked against chrono in the
+/// tests.
 pub fn rfc3339(seconds: i64) -> String {
     let mut out = Vec::with_capacity(20);
     write_rfc3339(seconds, &mut out);
@@ -58,25 +59,37 @@ pub fn rfc3339(seconds: i64) -> String {
 
 /// Append [`rfc3339`] of `seconds` to `out`.
 pub fn write_rfc3339(seconds: i64, out: &mut Vec<u8>) {
-    if !(0..=MAX_NUMERIC_DATE).contains(&seconds) {
-        let text = DateTime::<Utc>::from_timestamp(seconds, 0)
-            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-            .unwrap_or_else(|| format!("@{seconds}"));
-        out.extend_from_slice(text.as_bytes());
-        return;
+    let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_date(days);
+    match year {
+        0..=9999 => {
+            out.extend_from_slice(&TWO_DIGITS[(year / 100) as usize]);
+            out.extend_from_slice(&TWO_DIGITS[(year % 100) as usize]);
+        }
+        10_000..=MAX_YEAR => {
+            out.push(b'+');
+            out.extend_from_slice(itoa::Buffer::new().format(year).as_bytes());
+        }
+        MIN_YEAR..0 => out.extend_from_slice(format!("-{:04}", -year).as_bytes()),
+        _ => {
+            out.push(b'@');
+            out.extend_from_slice(itoa::Buffer::new().format(seconds).as_bytes());
+            return;
+        }
     }
-    // In range, so not negative: unsigned arithmetic, where dividing by a constant is a
-    // multiplication with no sign fix-ups (a batch formats two of these per token).
-    let seconds = seconds.unsigned_abs();
-    let (days, secs) = (seconds / 86_400, seconds % 86_400);
-    // Filled on the stack and appended at once.
-    let mut text = *b"0000-00-00T00:00:00Z";
-    text[..10].copy_from_slice(&date(days));
-    text[11..13].copy_from_slice(&TWO_DIGITS[(secs / 3600) as usize]);
-    text[14..16].copy_from_slice(&TWO_DIGITS[(secs / 60 % 60) as usize]);
-    text[17..19].copy_from_slice(&TWO_DIGITS[(secs % 60) as usize]);
+    // The rest is filled on the stack and appended at once; every part is below 100.
+    let mut text = *b"-00-00T00:00:00Z";
+    text[1..3].copy_from_slice(&TWO_DIGITS[month as usize]);
+    text[4..6].copy_from_slice(&TWO_DIGITS[day as usize]);
+    text[7..9].copy_from_slice(&TWO_DIGITS[(secs / 3600) as usize]);
+    text[10..12].copy_from_slice(&TWO_DIGITS[(secs / 60 % 60) as usize]);
+    text[13..15].copy_from_slice(&TWO_DIGITS[(secs % 60) as usize]);
     out.extend_from_slice(&text);
 }
+
+/// The years chrono can show.
+const MIN_YEAR: i64 = -262_143;
+const MAX_YEAR: i64 = 262_142;
 
 /// `00` to `99`.
 const TWO_DIGITS: [[u8; 2]; 100] = {
@@ -89,52 +102,18 @@ const TWO_DIGITS: [[u8; 2]; 100] = {
     table
 };
 
-/// How many dates [`date`] keeps per thread.
-const KEPT_DATES: usize = 8;
-
-thread_local! {
-    /// The dates of days formatted lately on this thread, each in the slot of its day number
-    /// modulo [`KEPT_DATES`] (tagged with the day number; `u64::MAX` is no day). A batch
-    /// formats a few dates per token, and the tokens of a log were mostly issued, and expire,
-    /// on a few days.
-    static DATES: [Cell<(u64, [u8; 10])>; KEPT_DATES] =
-        const { [const { Cell::new((u64::MAX, [0; 10])) }; KEPT_DATES] };
-}
-
-/// `YYYY-MM-DD` of day `days` after 1970-01-01 (within year 9999), from [`DATES`] when it is
-/// kept there.
-fn date(days: u64) -> [u8; 10] {
-    DATES.with(|dates| {
-        let slot = &dates[days as usize % KEPT_DATES];
-        match slot.get() {
-            (tag, text) if tag == days => text,
-            _ => {
-                let text = civil_date(days);
-                slot.set((days, text));
-                text
-            }
-        }
-    })
-}
-
-/// `YYYY-MM-DD` of day `days` after 1970-01-01 (proleptic Gregorian; eras of 400 years
-/// counted from 0000-03-01, so every step below stays non-negative).
-fn civil_date(days: u64) -> [u8; 10] {
+/// Year, month and day of day `days` after 1970-01-01 (proleptic Gregorian; eras of 400
+/// years counted from 0000-03-01).
+fn civil_date(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
-    let (era, doe) = (z / 146_097, z % 146_097);
+    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    let mut text = *b"0000-00-00";
-    // Within year 9999: every part is below 100.
-    text[0..2].copy_from_slice(&TWO_DIGITS[(year / 100) as usize]);
-    text[2..4].copy_from_slice(&TWO_DIGITS[(year % 100) as usize]);
-    text[5..7].copy_from_slice(&TWO_DIGITS[month as usize]);
-    text[8..10].copy_from_slice(&TWO_DIGITS[day as usize]);
-    text
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// A compact span: `3h12m`, `41s`, `2d4h`, `1y30d`. Two units at most.
@@ -252,6 +231,7 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{SecondsFormat, Utc};
     use serde_json::json;
 
     #[test]
@@ -293,30 +273,39 @@ mod tests {
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
     }
 
+    fn chrono(t: i64) -> String {
+        DateTime::<Utc>::from_timestamp(t, 0)
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .unwrap_or_else(|| format!("@{t}"))
+    }
+
+    #[test]
+    fn instants_outside_the_numeric_dates_match_chrono() {
+        for t in [
+            -1,
+            -62_167_219_200,
+            -62_167_219_201,
+            MAX_NUMERIC_DATE + 1,
+            8_210_266_876_799,
+            8_210_266_876_800,
+            -8_334_601_228_800,
+            -8_334_601_228_801,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(rfc3339(t), chrono(t), "{t}");
+        }
+    }
+
     proptest::proptest! {
-        /// Dates kept per thread are only reused for their own day: instants on the same day,
-        /// on days that share a slot, and back again, all as chrono has them.
         #[test]
-        fn kept_dates_match_chrono(
-            start in 0..MAX_NUMERIC_DATE,
-            steps in proptest::collection::vec(
-                proptest::prop_oneof![
-                    -86_400i64..86_400,
-                    proptest::strategy::Just(8 * 86_400),
-                    proptest::strategy::Just(-8 * 86_400),
-                    proptest::strategy::Just(16 * 86_400 + 1),
-                ],
-                1..40,
-            ),
-        ) {
-            let mut t = start;
-            for step in steps {
-                t = (t + step).clamp(0, MAX_NUMERIC_DATE);
-                let chrono = DateTime::<Utc>::from_timestamp(t, 0)
-                    .unwrap()
-                    .to_rfc3339_opts(SecondsFormat::Secs, true);
-                proptest::prop_assert_eq!(rfc3339(t), chrono);
-            }
+        fn any_instant_matches_chrono(t in 0..=MAX_NUMERIC_DATE) {
+            proptest::prop_assert_eq!(rfc3339(t), chrono(t));
+        }
+
+        #[test]
+        fn any_wider_instant_matches_chrono(t in -9_000_000_000_000i64..9_000_000_000_000) {
+            proptest::prop_assert_eq!(rfc3339(t), chrono(t));
         }
     }
 

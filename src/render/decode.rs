@@ -1,17 +1,18 @@
 //! Rendering `decode` results: human text and the JSON Lines schema.
 
+use super::finding::sentence;
 use super::indent;
-use super::sanitize::{escape, escape_bytes, to_json_line, to_json_pretty};
 use super::style::{Role, Style};
 use crate::exit::Exit;
 use crate::inspect::{Inspection, TimeFact};
+use crate::text::{escape, escape_bytes, to_json_line, to_json_pretty, write_json_str};
 use crate::time;
 use crate::token::{Malformed, Payload, Token, b64};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
 /// Human view of one decoded token.
-pub fn human(token: &Token<'_>, inspection: &Inspection, style: &Style) -> String {
+pub(crate) fn human(token: &Token<'_>, inspection: &Inspection, style: &Style) -> String {
     let mut out = String::new();
     let heading = |s: &str| style.paint(Role::Heading, s);
     let _ = writeln!(out, "{}", heading("Header"));
@@ -58,7 +59,7 @@ pub fn human(token: &Token<'_>, inspection: &Inspection, style: &Style) -> Strin
                 out,
                 "  {} {}",
                 style.paint(Role::Warn, "warning:"),
-                escape(&warning.message)
+                escape(&sentence(warning))
             );
         }
     }
@@ -94,14 +95,14 @@ fn time_line(fact: &TimeFact, at: i64, style: &Style) -> String {
 }
 
 /// "expired 3h12m ago", "issued 41s in the future", ...
-pub fn relative_phrase(claim: &str, delta: i64) -> (Role, String) {
+pub(crate) fn relative_phrase(claim: &str, delta: i64) -> (Role, String) {
     let mut out = Vec::with_capacity(32);
     let role = write_relative_phrase(claim, delta, &mut out);
     (role, String::from_utf8(out).unwrap_or_default())
 }
 
 /// Append [`relative_phrase`] to `out` (ASCII only); returns its role.
-pub fn write_relative_phrase(claim: &str, delta: i64, out: &mut Vec<u8>) -> Role {
+pub(crate) fn write_relative_phrase(claim: &str, delta: i64, out: &mut Vec<u8>) -> Role {
     let (role, before, after): (Role, &[u8], &[u8]) = match (claim, delta > 0) {
         ("exp", true) => (Role::Good, b"expires in ", b""),
         ("exp", false) => (Role::Bad, b"expired ", b" ago"),
@@ -119,7 +120,7 @@ pub fn write_relative_phrase(claim: &str, delta: i64, out: &mut Vec<u8>) -> Role
 /// The part of every `decode` JSON line that depends only on the instant `at`
 /// (`,"times":{"at":…,"at_utc":"…","claims":{`): a batch judges every token at one instant,
 /// so this is rendered once per run and handed to [`json`].
-pub fn times_head(at: i64) -> Vec<u8> {
+pub(crate) fn times_head(at: i64) -> Vec<u8> {
     let mut out = b",\"times\":{\"at\":".to_vec();
     push_int(&mut out, at);
     out.extend_from_slice(b",\"at_utc\":\"");
@@ -132,7 +133,7 @@ pub fn times_head(at: i64) -> Vec<u8> {
 /// through a `Value`) because batches stream millions of these; the field order is part of
 /// the schema pinned by tests.
 /// `times_head` is [`times_head`] of `inspection.at`, rendered once per run by the caller.
-pub fn json(
+pub(crate) fn json(
     line: u64,
     token: &Token<'_>,
     inspection: &Inspection,
@@ -142,7 +143,7 @@ pub fn json(
     out.extend_from_slice(b"{\"kind\":\"decoded\",\"line\":");
     push_int(out, line as i64);
     out.extend_from_slice(b",\"header\":");
-    out.extend_from_slice(token.header.compact_json());
+    token.header.write_compact_json(out);
     out.extend_from_slice(b",\"claims\":");
     match &token.payload {
         Payload::Claims(claims) => {
@@ -156,7 +157,10 @@ pub fn json(
         }
     }
     out.extend_from_slice(b",\"signature\":{\"alg\":");
-    out.extend_from_slice(token.header.alg_json());
+    match token.header.get("alg") {
+        Some(Value::String(alg)) => write_json_str(alg, out),
+        alg => to_json_line(alg.unwrap_or(&Value::Null), out),
+    }
     out.extend_from_slice(b",\"bytes\":");
     push_int(out, token.signature.len() as i64);
     out.extend_from_slice(b",\"verified\":false}");
@@ -175,10 +179,10 @@ pub fn json(
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(b"{\"code\":\"");
-        out.extend_from_slice(w.code.as_bytes());
-        out.extend_from_slice(b"\",\"message\":");
-        to_json_line(w.message.as_str(), out);
+        out.extend_from_slice(b"{\"code\":");
+        write_json_str(w.code(), out);
+        out.extend_from_slice(b",\"message\":");
+        write_json_str(&sentence(w), out);
         out.push(b'}');
     }
     out.extend_from_slice(b"]}\n");
@@ -189,7 +193,7 @@ fn push_int(out: &mut Vec<u8>, n: i64) {
 }
 
 /// `{"raw":..,"value":..,"utc":..,"relative_seconds":..,"error":..}` for one time claim.
-pub fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
+pub(crate) fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"raw\":");
     match &fact.value {
         Ok(v) => {
@@ -221,7 +225,7 @@ pub fn write_time_json(fact: &TimeFact, at: i64, out: &mut Vec<u8>) {
 }
 
 /// The JSON object for an input that could not be read (schema: `kind: "error"`).
-pub fn error_json(line: u64, error: &Malformed, out: &mut Vec<u8>) {
+pub(crate) fn error_json(line: u64, error: &Malformed, out: &mut Vec<u8>) {
     super::error_line::ErrorLine {
         line,
         exit: Exit::Malformed,

@@ -20,12 +20,7 @@ pub const STRICT: GeneralPurpose = GeneralPurpose::new(
 /// when it refuses, so anything it refuses goes through [`STRICT`], which has the final word
 /// and names the problem; a property test checks that the two agree.
 pub fn decode(segment: &[u8]) -> Result<Vec<u8>, String> {
-    decode_reusing(segment, Vec::new())
-}
-
-/// [`decode`] into `out` (cleared first; its allocation is reused when it is large enough).
-pub fn decode_reusing(segment: &[u8], mut out: Vec<u8>) -> Result<Vec<u8>, String> {
-    out.clear();
+    let mut out = Vec::new();
     if base64_simd::URL_SAFE_NO_PAD
         .decode_append(segment, &mut out)
         .is_ok()

@@ -7,15 +7,17 @@
 pub mod b64;
 pub mod extract;
 pub mod json;
-pub mod scan;
+mod object;
 
+use object::Object;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 pub use extract::extract;
+pub use object::Claims;
 
 /// Default cap on a compact token's length, in bytes.
 pub const DEFAULT_MAX_SIZE: usize = 64 * 1024;
@@ -107,47 +109,56 @@ impl Default for ReadOptions {
     }
 }
 
-/// A JOSE header: its members in their original order, and the same JSON on one line with
-/// unsafe characters escaped (for JSON output). Shared between tokens with the same header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Header {
-    map: Map<String, Value>,
-    compact: Vec<u8>,
-    alg_json: Vec<u8>,
+/// A JOSE header: its members in their original order. Shared between tokens with the same
+/// header.
+#[derive(Debug, Clone)]
+pub struct Header(Object);
+
+impl PartialEq for Header {
+    fn eq(&self, other: &Self) -> bool {
+        self.map() == other.map()
+    }
 }
 
 impl Header {
-    /// The header as one line of JSON, unsafe characters escaped.
-    pub fn compact_json(&self) -> &[u8] {
-        &self.compact
-    }
-
-    /// The `alg` member as JSON (`null` when absent), unsafe characters escaped.
-    pub fn alg_json(&self) -> &[u8] {
-        &self.alg_json
+    fn read(json: Vec<u8>) -> Result<Self, Malformed> {
+        let object = Object::read(json, Segment::Header)?;
+        // Every check asks for header members by reference: the map is built once, here.
+        object.map();
+        Ok(Header(object))
     }
 
     /// The members.
     pub fn map(&self) -> &Map<String, Value> {
-        &self.map
+        self.0.map()
     }
 
     /// Member `name`. A header has a handful of members, and every check of every token of
     /// a batch asks for a few of them: comparing the names costs less than hashing the one
-    /// asked for (SipHash), so small headers are searched in order.
+    /// asked for, so small headers are searched in order.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        if self.map.len() <= SMALL_HEADER {
-            self.map
-                .iter()
-                .find_map(|(k, v)| (k.as_str() == name).then_some(v))
+        let map = self.map();
+        if map.len() <= SMALL_HEADER {
+            map.iter()
+                .find_map(|(k, v)| json::same_name(k.as_bytes(), name.as_bytes()).then_some(v))
         } else {
-            self.map.get(name)
+            map.get(name)
         }
     }
 
     /// Whether member `name` is present.
     pub fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
+    }
+
+    /// Whether any member name or string contains a control, bidi or invisible character.
+    pub fn has_unsafe_text(&self) -> bool {
+        self.0.has_unsafe_text()
+    }
+
+    /// Append the header as one line of JSON, unsafe characters escaped.
+    pub fn write_compact_json(&self, out: &mut Vec<u8>) {
+        self.0.write_compact_json(out);
     }
 }
 
@@ -157,135 +168,7 @@ const SMALL_HEADER: usize = 8;
 impl Deref for Header {
     type Target = Map<String, Value>;
     fn deref(&self) -> &Self::Target {
-        &self.map
-    }
-}
-
-/// A JWT claim set. Checked strictly when the token is read; the member map is built only
-/// when someone asks for all of it (single claims are read without building it).
-#[derive(Debug, Clone)]
-pub struct Claims {
-    json: Vec<u8>,
-    scan: Option<scan::Scan>,
-    map: OnceLock<Map<String, Value>>,
-}
-
-thread_local! {
-    /// The decoded payload of the last claim set dropped on this thread, for the next one to
-    /// decode into: a batch reads one token after another on each thread, and this spares an
-    /// allocation per token.
-    static SPARE_JSON: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// Payload buffers larger than this are not kept for reuse.
-const SPARE_JSON_MAX: usize = 16 * 1024;
-
-impl Drop for Claims {
-    fn drop(&mut self) {
-        if self.json.capacity() <= SPARE_JSON_MAX {
-            // Not while the thread's locals are torn down (then the buffer is just freed).
-            let json = std::mem::take(&mut self.json);
-            let _ = SPARE_JSON.try_with(|spare| spare.set(json));
-        }
-        if let Some(scan) = &mut self.scan {
-            scan::recycle(scan);
-        }
-    }
-}
-
-impl PartialEq for Claims {
-    fn eq(&self, other: &Self) -> bool {
-        self.map() == other.map()
-    }
-}
-
-impl Claims {
-    fn from_json(json: Vec<u8>) -> Result<Self, Malformed> {
-        if let Some(scan) = scan::scan_object(&json) {
-            return Ok(Claims {
-                json,
-                scan: Some(scan),
-                map: OnceLock::new(),
-            });
-        }
-        match json::parse(&json).map_err(|m| Malformed::new(Segment::Payload, "json", m))? {
-            Value::Object(map) => Ok(Claims {
-                json,
-                scan: None,
-                map: OnceLock::from(map),
-            }),
-            other => Err(Malformed::new(
-                Segment::Payload,
-                "not_object",
-                format!("is {}, not a JSON object", json::type_name(&other)),
-            )),
-        }
-    }
-
-    /// Every claim, in the original order.
-    pub fn map(&self) -> &Map<String, Value> {
-        self.map.get_or_init(|| match json::parse(&self.json) {
-            Ok(Value::Object(map)) => map,
-            // The JSON was checked when the token was read.
-            _ => Map::new(),
-        })
-    }
-
-    /// One claim's value.
-    pub fn get(&self, name: &str) -> Option<Value> {
-        match (&self.scan, self.map.get()) {
-            (_, Some(map)) => map.get(name).cloned(),
-            (Some(scan), None) => scan.get(&self.json, name).and_then(|raw| {
-                // Time claims are plain integers: read them without a JSON deserializer.
-                scan::integer(raw)
-                    .map(Value::from)
-                    .or_else(|| serde_json::from_slice(raw).ok())
-            }),
-            (None, None) => self.map().get(name).cloned(),
-        }
-    }
-
-    /// Claim `name` as a NumericDate ([`crate::time::numeric_date`]), or why it is not one;
-    /// `None` when absent. A plain integer (what time claims are) is read straight from the
-    /// scan: no `Value` is built and dropped for the time checks of every token of a batch.
-    pub fn numeric_date(&self, name: &str) -> Option<Result<i64, String>> {
-        if let (Some(scan), None) = (&self.scan, self.map.get()) {
-            let raw = scan.get(&self.json, name)?;
-            if let Some(seconds) = scan::integer(raw) {
-                return Some(crate::time::numeric_seconds(seconds));
-            }
-        }
-        self.get(name)
-            .map(|value| crate::time::numeric_date(&value))
-    }
-
-    /// Whether claim `name` is present.
-    pub fn contains(&self, name: &str) -> bool {
-        match &self.scan {
-            Some(scan) => scan.get(&self.json, name).is_some(),
-            None => self.map().contains_key(name),
-        }
-    }
-
-    /// Whether any member name or string contains a control, bidi or invisible character.
-    pub fn has_unsafe_text(&self) -> bool {
-        match &self.scan {
-            Some(scan) => scan.unsafe_text,
-            None => crate::inspect::has_unsafe_text(self.map()),
-        }
-    }
-
-    /// Append the claims as one line of JSON, unsafe characters escaped.
-    pub fn write_compact_json(&self, out: &mut Vec<u8>) {
-        match &self.scan {
-            Some(scan) => scan::write_compact(&self.json, scan, out),
-            None => crate::render::sanitize::to_json_line(self.map(), out),
-        }
-    }
-
-    /// The payload bytes exactly as decoded.
-    pub fn raw_json(&self) -> &[u8] {
-        &self.json
+        self.map()
     }
 }
 
@@ -404,33 +287,29 @@ impl<'a> Token<'a> {
 }
 
 thread_local! {
-    /// The last header seen on this thread: batches usually repeat one header, so it is
-    /// decoded and parsed once.
+    /// The last header read on this thread: a batch usually repeats one header, so it is
+    /// decoded and read once (read for every token, it showed as a large share of a
+    /// `decode --json` profile).
     static LAST_HEADER: RefCell<Option<(Vec<u8>, Arc<Header>)>> = const { RefCell::new(None) };
 }
 
 fn header(b64: &[u8]) -> Result<Arc<Header>, Malformed> {
-    let cached = LAST_HEADER.with(|c| {
-        c.borrow()
+    let cached = LAST_HEADER.with(|last| {
+        last.borrow()
             .as_ref()
             .filter(|(key, _)| key.as_slice() == b64)
-            .map(|(_, h)| Arc::clone(h))
+            .map(|(_, header)| Arc::clone(header))
     });
-    if let Some(h) = cached {
-        return Ok(h);
+    if let Some(header) = cached {
+        return Ok(header);
     }
-    let map = decode_object(Segment::Header, b64)?;
-    let mut compact = Vec::new();
-    crate::render::sanitize::to_json_line(&map, &mut compact);
-    let mut alg_json = Vec::new();
-    crate::render::sanitize::to_json_line(map.get("alg").unwrap_or(&Value::Null), &mut alg_json);
-    let h = Arc::new(Header {
-        map,
-        compact,
-        alg_json,
-    });
-    LAST_HEADER.with(|c| *c.borrow_mut() = Some((b64.to_vec(), Arc::clone(&h))));
-    Ok(h)
+    if b64.is_empty() {
+        return Err(Malformed::new(Segment::Header, "empty", "empty segment"));
+    }
+    let bytes = b64::decode(b64).map_err(|m| Malformed::new(Segment::Header, "base64url", m))?;
+    let header = Arc::new(Header::read(bytes)?);
+    LAST_HEADER.with(|last| *last.borrow_mut() = Some((b64.to_vec(), Arc::clone(&header))));
+    Ok(header)
 }
 
 /// Strictly parse a compact token (already extracted from its surroundings).
@@ -488,17 +367,9 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
     let payload = decode_payload(payload_b64, options.payload)?;
     let signature = Signature::decode(signature_b64)
         .map_err(|m| Malformed::new(Segment::Signature, "base64url", m))?;
-    // Every segment decoded as base64url, so the whole input is ASCII; checked anyway, as
-    // ASCII (a word at a time), which is cheaper than a UTF-8 check of the same bytes.
-    if !input.is_ascii() {
-        return Err(Malformed::new(
-            Segment::Token,
-            "base64url",
-            "token is not ASCII",
-        ));
-    }
-    // SAFETY: ASCII, checked just above, is valid UTF-8.
-    let compact = unsafe { std::str::from_utf8_unchecked(input) };
+    // Every segment decoded as base64url, so the whole input is ASCII; checked anyway.
+    let compact = std::str::from_utf8(input)
+        .map_err(|_| Malformed::new(Segment::Token, "base64url", "token is not ASCII"))?;
     Ok(Token {
         compact,
         header,
@@ -534,8 +405,7 @@ fn decode_payload(b64: &[u8], rule: PayloadRule) -> Result<Payload, Malformed> {
             ),
         });
     }
-    let bytes = b64::decode_reusing(b64, SPARE_JSON.take())
-        .map_err(|m| Malformed::new(Segment::Payload, "base64url", m))?;
+    let bytes = b64::decode(b64).map_err(|m| Malformed::new(Segment::Payload, "base64url", m))?;
     match rule {
         PayloadRule::ClaimSet => Claims::from_json(bytes).map(Payload::Claims),
         PayloadRule::AnyBytes => {
@@ -588,9 +458,9 @@ mod tests {
     }
 
     #[test]
-    fn reused_buffers_carry_nothing_over() {
+    fn consecutive_tokens_carry_nothing_over() {
         // A long claim set, then a short one and a broken one on the same thread: each is read
-        // from its own bytes only, though the buffers of the one before are reused.
+        // from its own bytes only.
         let header = r#"{"alg":"HS256"}"#;
         let long = format!(
             r#"{{"sub":"{}","a":1,"b":2,"c":3,"exp":9}}"#,
