@@ -19,7 +19,7 @@ use std::ops::Range;
 /// Parse one JSON text strictly.
 pub fn parse(bytes: &[u8]) -> Result<Value, String> {
     let text = utf8(bytes)?;
-    let unsafe_text = Cell::new(false);
+    let unsafe_text = Notes::for_text(text);
     let mut de = serde_json::Deserializer::from_str(text);
     Strict(&unsafe_text)
         .deserialize(&mut de)
@@ -149,7 +149,7 @@ pub(crate) enum NotObject {
 
 /// Read `text`, which should hold one JSON object, strictly: its top-level members as views.
 pub(crate) fn members(text: &str) -> Result<Members, NotObject> {
-    let unsafe_text = Cell::new(false);
+    let unsafe_text = Notes::for_text(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let read = de
         .deserialize_any(TopLevel {
@@ -218,7 +218,7 @@ const SMALL_OBJECT: usize = 16;
 /// The top-level value of [`members`]: `None` when it is not an object.
 struct TopLevel<'t, 'f> {
     text: &'t str,
-    unsafe_text: &'f Cell<bool>,
+    unsafe_text: &'f Notes,
 }
 
 impl<'de> TopLevel<'de, '_> {
@@ -324,7 +324,7 @@ impl Names {
 /// A top-level member's value, as a view where it can be.
 struct View<'t, 'f> {
     text: &'t str,
-    unsafe_text: &'f Cell<bool>,
+    unsafe_text: &'f Notes,
 }
 
 impl<'de> DeserializeSeed<'de> for View<'de, '_> {
@@ -386,7 +386,7 @@ fn other(value: Value) -> Json {
 }
 
 /// A member name, borrowed when it has no escapes; unsafe characters noted.
-struct Key<'f>(&'f Cell<bool>);
+struct Key<'f>(&'f Notes);
 
 impl<'de> DeserializeSeed<'de> for Key<'_> {
     type Value = Cow<'de, str>;
@@ -414,15 +414,44 @@ impl<'de> Visitor<'de> for Key<'_> {
     }
 }
 
-fn note(unsafe_text: &Cell<bool>, text: &str) {
-    if is_unsafe_text(text) {
-        unsafe_text.set(true);
+fn note(notes: &Notes, text: &str) {
+    if notes.look && is_unsafe_text(text) {
+        notes.found.set(true);
     }
+}
+
+/// Whether a text being read holds an unsafe character somewhere. Strings are looked at one by
+/// one only when the whole text could hold one: a text of printable ASCII without escapes
+/// (most tokens) cannot, and one pass over it, many bytes at a time, says so.
+struct Notes {
+    look: bool,
+    found: Cell<bool>,
+}
+
+impl Notes {
+    fn for_text(text: &str) -> Notes {
+        Notes {
+            look: !printable_without_escapes(text.as_bytes()),
+            found: Cell::new(false),
+        }
+    }
+
+    fn get(&self) -> bool {
+        self.found.get()
+    }
+}
+
+/// Whether every byte is printable ASCII and none is a backslash. Every byte is tested (no
+/// early exit), which the compiler does many at a time.
+fn printable_without_escapes(bytes: &[u8]) -> bool {
+    bytes.iter().fold(true, |plain, &b| {
+        plain & (b.wrapping_sub(0x20) < 0x5f) & (b != b'\\')
+    })
 }
 
 /// The strict visitor: builds a `Value`, refuses duplicate names, notes unsafe characters.
 #[derive(Clone, Copy)]
-struct Strict<'f>(&'f Cell<bool>);
+struct Strict<'f>(&'f Notes);
 
 impl<'de> DeserializeSeed<'de> for Strict<'_> {
     type Value = Value;
