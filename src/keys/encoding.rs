@@ -1,7 +1,7 @@
 //! How secret bytes are written down (`--secret-encoding`), and decoding them. Pure.
 
 use super::{KeyError, Secret};
-use base64::Engine;
+use crate::token::b64::{self, Alphabet};
 
 /// How HMAC secrets given on the command line, in env vars or files are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,17 +22,10 @@ pub(crate) fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secr
     let text = raw.trim_ascii();
     let decoded = match encoding {
         SecretEncoding::Raw => return Ok(Secret::new(raw.to_vec())),
-        SecretEncoding::Base64 => base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(|e| format!("not valid base64: {e}")),
-        SecretEncoding::Base64url => base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(
-                text.strip_suffix(b"=")
-                    .unwrap_or(text)
-                    .strip_suffix(b"=")
-                    .unwrap_or(text),
-            )
-            .map_err(|e| format!("not valid base64url: {e}")),
+        SecretEncoding::Base64 => b64::decode_lenient(text, Alphabet::Standard)
+            .ok_or_else(|| "not valid base64".to_string()),
+        SecretEncoding::Base64url => b64::decode_lenient(text, Alphabet::UrlSafe)
+            .ok_or_else(|| "not valid base64url".to_string()),
         SecretEncoding::Hex => decode_hex(text).ok_or_else(|| "not valid hex".to_string()),
     }
     .map_err(KeyError::new)?;

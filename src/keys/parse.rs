@@ -456,7 +456,7 @@ fn thumbprint_input(jwk: &Jwk) -> Option<(Family, String)> {
 }
 
 fn der_key(origin: &Origin, der: &[u8]) -> Result<Key, String> {
-    let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, der);
+    let body = crate::token::b64::encode_standard(der);
     for tag in [
         "PUBLIC KEY",
         "PRIVATE KEY",

@@ -11,9 +11,7 @@ use crate::finding::{ClaimValue, Finding, KeyName, KeyPins, SecretFix};
 use crate::keys::signature::Prepared;
 use crate::keys::{Family, Key, Secret, decode_hex};
 use crate::token::Token;
-use base64::Engine;
-use base64::engine::DecodePaddingMode;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use crate::token::b64::{self, Alphabet};
 use jsonwebtoken::Algorithm;
 
 /// What to do next, as data (worded by the render layer).
@@ -322,11 +320,11 @@ const VARIANTS: &[Variant] = &[
         fix: |_| SecretFix::Quoted,
     },
     Variant {
-        make: |s| FORGIVING_STANDARD.decode(s.trim_ascii()).ok(),
+        make: |s| b64::decode_lenient(s.trim_ascii(), Alphabet::Standard),
         fix: |_| SecretFix::Base64,
     },
     Variant {
-        make: |s| FORGIVING_URL_SAFE.decode(s.trim_ascii()).ok(),
+        make: |s| b64::decode_lenient(s.trim_ascii(), Alphabet::UrlSafe),
         fix: |_| SecretFix::Base64url,
     },
     Variant {
@@ -334,14 +332,6 @@ const VARIANTS: &[Variant] = &[
         fix: |_| SecretFix::Hex,
     },
 ];
-
-const FORGIVING: GeneralPurposeConfig = GeneralPurposeConfig::new()
-    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-    .with_decode_allow_trailing_bits(true);
-const FORGIVING_STANDARD: GeneralPurpose =
-    GeneralPurpose::new(&base64::alphabet::STANDARD, FORGIVING);
-const FORGIVING_URL_SAFE: GeneralPurpose =
-    GeneralPurpose::new(&base64::alphabet::URL_SAFE, FORGIVING);
 
 /// Would the signature match an HMAC key of the ring after one of the usual mistakes?
 /// Returns the key's label and the mistake for the first near miss found. The variants' keys
