@@ -14,8 +14,8 @@ use crate::cli::TokenInput;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::render::sanitize::escape;
 use crate::render::style::{Role, Style};
+use crate::text::escape;
 use crate::token::{self, Malformed, PayloadRule, ReadOptions, Token};
 use std::io::Write;
 

@@ -1,8 +1,8 @@
 //! Rendering `audit verify` and `audit show`.
 
-use super::sanitize::{escape, to_json_line};
 use super::style::{Role, Style};
 use crate::audit::{ChainReport, Record};
+use crate::text::{escape, to_json_line};
 use crate::time;
 use serde::Serialize;
 use std::fmt::Write as _;

@@ -1,8 +1,8 @@
 //! The JSON object for an input line that produced no result (schema: `kind: "error"`), the
 //! same for every command that reads tokens.
 
-use super::sanitize::write_json_str;
 use crate::exit::Exit;
+use crate::text::write_json_str;
 
 /// What went wrong with one input line.
 #[derive(Debug, Clone, Copy)]

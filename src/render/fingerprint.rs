@@ -20,7 +20,6 @@
 //! Digests (`fingerprint`, `short`, `thumbprint`, `fingerprint_without`) are withheld when an
 //! expected fingerprint was given, unless `--show-actual`.
 
-use super::sanitize::{escape, to_json_line};
 use super::style::{Role, Style};
 use crate::error::Failure;
 use crate::fingerprint::{
@@ -28,6 +27,7 @@ use crate::fingerprint::{
 };
 use crate::keys::digest::short;
 use crate::keys::{Family, Strength, hmac_output_len};
+use crate::text::{escape, to_json_line};
 use serde::Serialize;
 use std::fmt::Write as _;
 

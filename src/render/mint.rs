@@ -1,8 +1,8 @@
 //! Rendering `mint` results: the token line, the JSON Lines schema, the confirmation summary.
 
 use super::indent;
-use super::sanitize::{escape, to_json_line, to_json_pretty};
 use super::style::{Role, Style};
+use crate::text::{escape, to_json_line, to_json_pretty};
 use crate::time;
 use serde::Serialize;
 use serde_json::{Map, Value};

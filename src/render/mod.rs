@@ -6,7 +6,6 @@ pub mod error_line;
 pub mod finding;
 pub mod fingerprint;
 pub mod mint;
-pub mod sanitize;
 pub mod style;
 pub mod verify;
 

@@ -41,11 +41,6 @@ impl Style {
         Style { color: false }
     }
 
-    /// Whether this style colours.
-    pub fn is_color(&self) -> bool {
-        self.color
-    }
-
     /// `text` styled for `role`.
     pub fn paint(&self, role: Role, text: &str) -> String {
         if !self.color {

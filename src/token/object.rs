@@ -152,6 +152,7 @@ impl Object {
     }
 
     /// The text exactly as decoded.
+    #[cfg(test)]
     pub(crate) fn text(&self) -> &str {
         &self.json
     }
@@ -218,6 +219,7 @@ impl Claims {
     }
 
     /// The payload bytes exactly as decoded.
+    #[cfg(test)]
     pub fn raw_json(&self) -> &[u8] {
         self.0.text().as_bytes()
     }

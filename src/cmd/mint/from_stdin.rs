@@ -5,7 +5,7 @@ use super::minter::{Minter, Pending};
 use crate::batch::{Line, LineJob};
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::render::sanitize::escape;
+use crate::text::escape;
 use std::io::{self, Write};
 use std::sync::PoisonError;
 

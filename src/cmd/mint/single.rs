@@ -3,7 +3,7 @@
 use super::minter::Minter;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::render::sanitize::escape;
+use crate::text::escape;
 use std::io::Write;
 use std::sync::PoisonError;
 

@@ -4,8 +4,8 @@ use super::words::{valid_text, verdict_text};
 use super::{STATUSES, VERDICTS, status_index, write_time_reason};
 use crate::keys::Key;
 use crate::render::finding::sentence;
-use crate::render::sanitize::escape;
 use crate::render::style::{Role, Style};
+use crate::text::escape;
 use crate::time::rfc3339;
 use crate::verify::{CheckName, Reason, Report, Status, Verdict};
 

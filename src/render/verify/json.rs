@@ -3,7 +3,7 @@
 use super::{STATUSES, VERDICTS, is_plain_json, reason, status_index, write_time_reason};
 use crate::keys::Key;
 use crate::render::finding::sentence;
-use crate::render::sanitize::write_json_str;
+use crate::text::write_json_str;
 use crate::verify::{Check, CheckName, Reason, Report, Status, Verdict};
 use jsonwebtoken::Algorithm;
 use std::borrow::Cow;

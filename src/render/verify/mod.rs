@@ -3,8 +3,8 @@
 //!
 //! The words are in `words` (check reasons, the verdict sentence, next steps) and
 //! `render::finding` (the diagnosis); `human` and `json` lay them out. Every reason may quote
-//! the token (kid, iss, aud, typ, alg): human text goes through `sanitize::escape`, JSON
-//! through `sanitize::write_json_str`. Keys appear by label and short fingerprint only.
+//! the token (kid, iss, aud, typ, alg): human text goes through `text::escape`, JSON
+//! through `text::write_json_str`. Keys appear by label and short fingerprint only.
 
 mod human;
 mod json;
