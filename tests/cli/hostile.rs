@@ -1,4 +1,4 @@
-//! The bad-input catalogue as one table (issue 8): every row runs the real binary and asserts
+//! The bad-input catalogue as one table: every row runs the real binary and asserts
 //! its exit code, that nothing panicked, and that no raw control or bidi character reached the
 //! output. Rows run `decode` (which never judges validity) and `verify` (which must refuse).
 

@@ -1,5 +1,5 @@
 //! A large batch mixing every kind of input (valid, invalid, malformed), and the check that a
-//! batch says, line for line and in order, what one-by-one runs say (issue 7).
+//! batch says, line for line and in order, what one-by-one runs say.
 //!
 //! The batch is big enough (several chunks of stdin, each split across threads) that the
 //! parallel driver's ordering is what is being tested, not just the per-token code.

@@ -1,4 +1,4 @@
-//! Property tests through the real binary (issue 8): mint → verify round trips for arbitrary
+//! Property tests through the real binary: mint → verify round trips for arbitrary
 //! user ids and lifetimes, and no single-byte change of a valid token ever verifies. (Arbitrary
 //! bytes through the reader and the audit parser are covered in-process by `src/harness.rs`.)
 

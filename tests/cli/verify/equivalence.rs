@@ -1,4 +1,4 @@
-//! Issue 7: a batch with valid, invalid and malformed tokens mixed yields the same per-line
+//! A batch with valid, invalid and malformed tokens mixed yields the same per-line
 //! results, in the same order, as one-by-one runs.
 
 use super::Session;
