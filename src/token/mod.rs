@@ -240,7 +240,7 @@ impl fmt::Debug for Signature {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token<'a> {
     /// The compact form exactly as given (`header.payload.signature`).
-    pub compact: &'a str,
+    input: &'a [u8],
     /// The JOSE header, in its original member order.
     pub header: Arc<Header>,
     /// The decoded payload.
@@ -252,15 +252,21 @@ pub struct Token<'a> {
 }
 
 impl<'a> Token<'a> {
+    /// The compact form exactly as given (`header.payload.signature`). Every segment decoded
+    /// as base64url, so it is ASCII: read as text only where text is needed (mint's record).
+    pub fn compact(&self) -> &'a str {
+        std::str::from_utf8(self.input).unwrap_or_default()
+    }
+
     /// The bytes the signature covers: `base64url(header) || '.' || base64url(payload)`.
     pub fn signing_input(&self) -> &'a [u8] {
-        &self.compact.as_bytes()[..self.signing_end]
+        &self.input[..self.signing_end]
     }
 
     /// The signature segment as it appears in the token.
     #[cfg(test)]
     pub fn signature_b64(&self) -> &'a str {
-        &self.compact[self.signing_end + 1..]
+        std::str::from_utf8(&self.input[self.signing_end + 1..]).unwrap_or_default()
     }
 
     /// The claim set as a map, when the payload is one.
@@ -364,11 +370,8 @@ pub fn parse<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Token<'a>, Ma
     let payload = decode_payload(payload_b64, options.payload)?;
     let signature = Signature::decode(signature_b64)
         .map_err(|m| Malformed::new(Segment::Signature, "base64url", m))?;
-    // Every segment decoded as base64url, so the whole input is ASCII; checked anyway.
-    let compact = std::str::from_utf8(input)
-        .map_err(|_| Malformed::new(Segment::Token, "base64url", "token is not ASCII"))?;
     Ok(Token {
-        compact,
+        input,
         header,
         payload,
         signature,

@@ -128,7 +128,7 @@ impl Minter<'_> {
         let draft = mint::draft(Some(old), &self.recipe, &fresh).map_err(MintFailure::Mint)?;
         let sealed = mint::seal(&draft, self.recipe.alg, &self.key).map_err(MintFailure::Mint)?;
         Ok(Minted {
-            old_compact: Some(token.compact),
+            old_compact: Some(token.compact()),
             old_claims: self.summarize.then(|| claims.map().clone()),
             draft,
             sealed,
