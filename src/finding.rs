@@ -8,38 +8,21 @@ use jsonwebtoken::Algorithm;
 /// One thing a person should notice about a token, with the facts that explain it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Finding {
-    // Warnings about a token read without verifying it (decode, and verify's report).
-    /// The header has no `alg`.
-    NoAlg,
-    /// `alg` is `none` (any case): an unsigned token.
-    Unsigned,
-    /// `alg` is a string but no registered JWS algorithm.
-    UnregisteredAlg { alg: String },
+    // Facts about a token read without verifying it (decode's warnings). The facts both
+    // commands state (alg, crit, b64, times) are further down, once, with verify's.
     /// `alg` is not a string; its JSON type, as `crate::token::json::type_name` names it.
     AlgNotString { type_name: &'static str },
     /// The signature segment is empty.
     EmptySignature,
-    /// The header has `crit`.
-    CritHeader,
-    /// The header has `b64` (RFC 7797).
-    UnencodedPayload,
     /// The header carries or points at a key (`jwk`, `jku`, `x5u`, `x5c`).
     EmbeddedKey { member: &'static str },
     /// The payload is not a JSON object: a plain JWS.
     NotAJwt,
     /// No `exp` claim.
     NoExp,
-    /// A time claim that is not a NumericDate, and why.
-    NotNumericDate { claim: &'static str, why: String },
-    /// `exp` has passed.
-    ExpiredAgo { ago_seconds: i64 },
-    /// `nbf` is still ahead.
-    NbfFuture { not_before: i64, in_seconds: i64 },
-    /// `iat` is ahead of the instant judged at.
-    IatFuture { ahead_seconds: i64 },
     /// A header or claim name or string holds a control, bidi or invisible character.
     ControlCharacters,
-    // Evidence about why verification failed (verify's diagnosis).
+    // Facts both state, and evidence about why verification failed (verify's diagnosis).
     /// The header lists critical extensions (`crit`), which jwtctl must refuse.
     Crit,
     /// The header has `b64` (RFC 7797 unencoded payload).
@@ -104,20 +87,11 @@ impl Finding {
     pub(crate) fn code(&self) -> &'static str {
         match *self {
             // Warnings.
-            Finding::NoAlg => "alg_missing",
-            Finding::Unsigned => "alg_none",
-            Finding::UnregisteredAlg { .. } => "alg_unknown",
             Finding::AlgNotString { .. } => "alg_not_string",
             Finding::EmptySignature => "empty_signature",
-            Finding::CritHeader => "crit",
-            Finding::UnencodedPayload => "b64",
             Finding::EmbeddedKey { .. } => "embedded_key",
             Finding::NotAJwt => "not_a_jwt",
             Finding::NoExp => "no_exp",
-            Finding::NotNumericDate { .. } => "bad_numeric_date",
-            Finding::ExpiredAgo { .. } => "expired",
-            Finding::NbfFuture { .. } => "nbf_future",
-            Finding::IatFuture { .. } => "iat_future",
             Finding::ControlCharacters => "control_characters",
             // Diagnosis.
             Finding::Crit => "crit",
@@ -135,8 +109,8 @@ impl Finding {
             Finding::KeyNewerThanToken { .. } => "key_newer_than_token",
             Finding::NearMiss { fix, .. } => fix.code(),
             Finding::Expired { .. } => "expired",
-            Finding::NotYetValid { .. } => "not_yet_valid",
-            Finding::IssuedInFuture { .. } => "issued_in_future",
+            Finding::NotYetValid { .. } => "nbf_future",
+            Finding::IssuedInFuture { .. } => "iat_future",
             Finding::BadNumericDate { .. } => "bad_numeric_date",
             Finding::ExpRequired | Finding::MissingClaims { .. } => "missing_claims",
             Finding::WrongIssuer { .. } => "wrong_issuer",

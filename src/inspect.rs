@@ -76,10 +76,12 @@ pub(crate) fn time_facts(claims: &Claims) -> Vec<TimeFact> {
 
 fn alg_warnings(header: &Header, out: &mut Vec<Finding>) {
     match header.get("alg") {
-        None => out.push(Finding::NoAlg),
-        Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => out.push(Finding::Unsigned),
+        None => out.push(Finding::AlgMissing),
+        Some(Value::String(alg)) if alg.eq_ignore_ascii_case("none") => {
+            out.push(Finding::AlgNone { alg: alg.clone() })
+        }
         Some(Value::String(alg)) if !is_registered_jws_alg(alg) => {
-            out.push(Finding::UnregisteredAlg { alg: alg.clone() })
+            out.push(Finding::AlgUnknown { alg: alg.clone() })
         }
         Some(Value::String(_)) => {}
         Some(other) => out.push(Finding::AlgNotString {
@@ -90,10 +92,10 @@ fn alg_warnings(header: &Header, out: &mut Vec<Finding>) {
 
 fn member_warnings(header: &Header, out: &mut Vec<Finding>) {
     if header.contains_key("crit") {
-        out.push(Finding::CritHeader);
+        out.push(Finding::Crit);
     }
     if header.contains_key("b64") {
-        out.push(Finding::UnencodedPayload);
+        out.push(Finding::B64);
     }
     for member in EMBEDDED_KEY_MEMBERS {
         if header.contains_key(member) {
@@ -110,7 +112,7 @@ fn time_warnings(claims: &Claims, times: &[TimeFact], now: i64, out: &mut Vec<Fi
         let value = match &fact.value {
             Ok(v) => *v,
             Err(why) => {
-                out.push(Finding::NotNumericDate {
+                out.push(Finding::BadNumericDate {
                     claim: fact.claim,
                     why: why.clone(),
                 });
@@ -119,15 +121,17 @@ fn time_warnings(claims: &Claims, times: &[TimeFact], now: i64, out: &mut Vec<Fi
         };
         let delta = value - now;
         match fact.claim {
-            "exp" if delta <= 0 => out.push(Finding::ExpiredAgo {
-                ago_seconds: -delta,
+            "exp" if delta <= 0 => out.push(Finding::Expired {
+                exp: value,
+                at: now,
             }),
-            "nbf" if delta > 0 => out.push(Finding::NbfFuture {
-                not_before: value,
-                in_seconds: delta,
+            "nbf" if delta > 0 => out.push(Finding::NotYetValid {
+                nbf: value,
+                at: now,
             }),
-            "iat" if delta > 0 => out.push(Finding::IatFuture {
-                ahead_seconds: delta,
+            "iat" if delta > 0 => out.push(Finding::IssuedInFuture {
+                iat: value,
+                at: now,
             }),
             _ => {}
         }

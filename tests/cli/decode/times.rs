@@ -33,9 +33,12 @@ Times (at 2026-11-23T10:00:00Z)
 ";
     assert!(stdout.contains(expected), "{stdout}");
     for warning in [
-        "  warning: expired 3h12m ago\n",
-        "  warning: not valid before 2026-11-23T10:02:00Z (in 2m)\n",
-        "  warning: issued 41s in the future: clock skew?\n",
+        "  warning: the token expired 3h12m ago, at 2026-11-23T06:48:00Z (judged at \
+         2026-11-23T10:00:00Z)\n",
+        "  warning: the token is not valid before 2026-11-23T10:02:00Z (2m after \
+         2026-11-23T10:00:00Z)",
+        "  warning: the token claims to be issued at 2026-11-23T10:00:41Z, 41s after \
+         2026-11-23T10:00:00Z: clock skew",
     ] {
         assert!(stdout.contains(warning), "{warning:?} missing:\n{stdout}");
     }
@@ -72,7 +75,7 @@ fn a_later_instant_changes_the_phrases() {
         "  iat  1795428041  2026-11-23T10:00:41Z  issued 59m19s ago\n",
         "  nbf  1795428120  2026-11-23T10:02:00Z  valid since 58m ago\n",
         "  exp  1795416480  2026-11-23T06:48:00Z  expired 4h12m ago\n",
-        "  warning: expired 4h12m ago\n",
+        "  warning: the token expired 4h12m ago",
     ] {
         assert!(stdout.contains(needle), "{needle:?} missing:\n{stdout}");
     }

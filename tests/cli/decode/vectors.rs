@@ -63,7 +63,10 @@ fn rfc7515_appendix_a_tokens_decode() {
         let stdout = text(&assert.get_output().stdout);
         assert!(stdout.contains(r#""iss": "joe""#), "{name}:\n{stdout}");
         // Evaluated at the fixed 2026 instant, the 2011 tokens are long expired.
-        assert!(stdout.contains("warning: expired 15y"), "{name}:\n{stdout}");
+        assert!(
+            stdout.contains("warning: the token expired 15y"),
+            "{name}:\n{stdout}"
+        );
     }
 }
 

@@ -49,20 +49,22 @@ fn cases() -> Vec<Case> {
                 &["alg_none", "empty_signature"],
                 r#"{"alg":"none"}"#,
                 &fresh,
-                "alg is `none`: the token is unsigned and must never be accepted",
+                "alg is `none`: an unsigned token, never accepted (the algorithm comes from the \
+                 key, not from the token)",
             )
         },
         case(
             &["alg_none"],
             r#"{"alg":"nOnE"}"#,
             &fresh,
-            "alg is `none`: the token is unsigned and must never be accepted",
+            "alg is `nOnE`: an unsigned token, never accepted (the algorithm comes from the key, \
+             not from the token)",
         ),
         case(
             &["alg_missing"],
             r#"{"typ":"JWT"}"#,
             &fresh,
-            "header has no `alg`",
+            "the header has no usable `alg`: a JWS must name its algorithm (RFC 7515 §4.1.1)",
         ),
         case(
             &["alg_unknown"],
@@ -95,51 +97,54 @@ fn cases() -> Vec<Case> {
             &["expired"],
             HS,
             &format!(r#"{{"exp":{}}}"#, AT_UNIX - 100),
-            "expired 1m40s ago",
+            "the token expired 1m40s ago, at 2026-11-23T09:58:20Z (judged at 2026-11-23T10:00:00Z)",
         ),
         case(
             &["expired"],
             HS,
             &format!(r#"{{"exp":{AT_UNIX}}}"#),
-            "expired 0s ago",
+            "the token expired 0s ago, at 2026-11-23T10:00:00Z (judged at 2026-11-23T10:00:00Z)",
         ),
         case(
             &["nbf_future"],
             HS,
             &format!(r#"{{"exp":{LATER},"nbf":{}}}"#, AT_UNIX + 120),
-            "not valid before 2026-11-23T10:02:00Z (in 2m)",
+            "the token is not valid before 2026-11-23T10:02:00Z (2m after 2026-11-23T10:00:00Z): \
+             the issuer's clock runs ahead, or the token was minted for later",
         ),
         case(
             &["iat_future"],
             HS,
             &format!(r#"{{"exp":{LATER},"iat":{}}}"#, AT_UNIX + 41),
-            "issued 41s in the future: clock skew?",
+            "the token claims to be issued at 2026-11-23T10:00:41Z, 41s after 2026-11-23T10:00:00Z: \
+             clock skew between the issuer and the service",
         ),
         case(
             &["bad_numeric_date"],
             HS,
             r#"{"exp":"1795431600"}"#,
-            "`exp` is a string, not a NumericDate (seconds since 1970 as a JSON number); \
-             verifiers reject or, worse, ignore it",
+            "`exp` is a string, not a NumericDate (seconds since 1970 as a JSON number): \
+             verifiers reject it (or worse, ignore it)",
         ),
         case(
             &["bad_numeric_date"],
             HS,
             &format!(r#"{{"exp":{LATER},"iat":-1}}"#),
-            "`iat` is negative (before 1970); verifiers reject or, worse, ignore it",
+            "`iat` is negative (before 1970): verifiers reject it (or worse, ignore it)",
         ),
         case(
             &["crit"],
             r#"{"alg":"HS256","crit":["exp"]}"#,
             &fresh,
-            "header has `crit`: a verifier must reject the token unless it understands every \
-             listed extension (jwtctl verify rejects it)",
+            "the header lists critical extensions (`crit`); RFC 7515 §4.1.11 requires rejecting a \
+             token whose extensions the verifier does not understand, and jwtctl understands none",
         ),
         case(
             &["b64"],
             r#"{"alg":"HS256","b64":false}"#,
             &fresh,
-            "header has `b64` (RFC 7797 unencoded payload), which JWTs do not allow",
+            "the header has `b64` (RFC 7797 unencoded payload), which changes what the signature \
+             covers and is not allowed in JWTs",
         ),
         embedded("jwk", r#"{"kty":"oct","k":"c2VjcmV0"}"#),
         embedded("jku", r#""https://attacker.example/jwks.json""#),

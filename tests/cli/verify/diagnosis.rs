@@ -278,7 +278,7 @@ fn not_valid_before_a_future_instant() {
         "{human}"
     );
     assert_eq!(report.check("nbf").status, "fail");
-    assert_eq!(report.codes(), ["not_yet_valid"]);
+    assert_eq!(report.codes(), ["nbf_future"]);
     assert!(report.next_step.unwrap().contains("--leeway"));
 }
 
