@@ -277,6 +277,12 @@ pub struct KeyArgs {
     /// Pin every key to this algorithm (default: the key's own `alg`, else its family).
     #[arg(long, value_name = "ALG", value_parser = parse_alg, help_heading = "Keys")]
     pub alg: Option<jsonwebtoken::Algorithm>,
+
+    // Key trust: weak secrets.
+    /// Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it;
+    /// for diagnosis only: anyone who guesses such a secret can forge tokens).
+    #[arg(long, help_heading = "Keys")]
+    pub allow_weak_key: bool,
 }
 
 impl KeyArgs {

@@ -85,6 +85,7 @@ pub(crate) fn spec(args: &KeyArgs) -> KeySpec {
         sources,
         encoding: args.secret_encoding.into(),
         alg: args.alg,
+        allow_weak: args.allow_weak_key,
     }
 }
 
@@ -189,7 +190,7 @@ pub(crate) fn load_spec(
                     format!("JWKS {url}"),
                     None,
                 );
-                let keys = parse::key_file(origin, &body)?;
+                let keys = parse::published_jwks(origin, &body)?;
                 note_jwks_kids(&mut ring, &body, &keys);
                 ring.keys.extend(keys);
             }
@@ -198,10 +199,11 @@ pub(crate) fn load_spec(
     if ring.is_empty() && spec.default_secret {
         default_secret(&mut ring, encoding, ctx, stdin.carries_tokens)?;
     }
-    if let Some(alg) = spec.alg {
-        for key in &mut ring.keys {
+    for key in &mut ring.keys {
+        if let Some(alg) = spec.alg {
             key.pin(alg)?;
         }
+        key.allow_weak = spec.allow_weak;
     }
     Ok(ring)
 }
@@ -229,6 +231,7 @@ pub(crate) fn checking_keys(
         encoding: encoding.into(),
         alg: None,
         default_secret: false,
+        allow_weak: false,
     };
     let stdin = Stdin {
         reader: &mut std::io::empty(),

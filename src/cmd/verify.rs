@@ -91,6 +91,9 @@ pub(crate) fn run(
     if keys.is_empty() {
         return Err(no_key().into());
     }
+    for key in &keys.keys {
+        key.permit("verify")?;
+    }
     if !output.quiet {
         tell(&keys, &output, err);
     }

@@ -1,8 +1,8 @@
 //! Keys from bytes (pure): content detection of PEM, DER, JWK and JWKS; HMAC secrets with the
 //! key-confusion check, and the list of well-known placeholder secrets.
 
-use super::digest;
 use super::{Family, Key, KeyError, Material, Secret, parse_algorithm};
+use super::{digest, rules};
 use crate::token::json;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
@@ -128,6 +128,8 @@ pub(crate) fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, KeyError> 
         .map_err(|e| KeyError::new(format!("{}: {e}", origin.label)))?;
     Ok(Key {
         fingerprint: digest::sha256(secret.expose()),
+        ops: None,
+        allow_weak: false,
         label: origin.label,
         origin: origin.origin,
         kid: None,
@@ -164,6 +166,24 @@ fn read_key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
             origin.origin
         ))
     }
+}
+
+/// Keys of a JWKS fetched by URL: like [`key_file`], but every member must be a public key
+/// (see [`rules::public_only`]).
+pub(crate) fn published_jwks(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
+    if let Ok(Value::Object(set)) = json::parse(bytes.trim_ascii()) {
+        let entries = match set.get("keys") {
+            Some(Value::Array(entries)) => entries.iter().collect(),
+            _ => vec![],
+        };
+        for entry in entries {
+            if let Value::Object(map) = entry {
+                rules::public_only(map)
+                    .map_err(|why| KeyError::new(format!("{}: {why}", origin.origin)))?;
+            }
+        }
+    }
+    key_file(origin, bytes)
 }
 
 /// Whether `bytes` is a JWKS document (a JSON object with `keys`).
@@ -222,16 +242,16 @@ fn jwks(origin: &Origin, set: &Map<String, Value>) -> Result<Vec<Key>, String> {
 /// One JWK.
 fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
     let ctx = |msg: String| format!("{}: {msg}", origin.origin);
-    if map.get("use").and_then(Value::as_str) == Some("enc") {
-        return Err(ctx(
-            "key is marked `use: enc` (encryption), not for signatures".into(),
-        ));
-    }
+    let ops = rules::use_and_ops(map).map_err(ctx)?;
     let kid = map.get("kid").and_then(Value::as_str).map(str::to_owned);
     let member = |name: &str| -> Result<&str, String> {
         map.get(name)
             .and_then(Value::as_str)
             .ok_or_else(|| ctx(format!("JWK has no string `{name}`")))
+    };
+    let b64 = |value: &str, name: &str| {
+        crate::token::b64::decode(value.as_bytes())
+            .map_err(|_| ctx(format!("JWK `{name}` is not base64url")))
     };
     let kty = member("kty")?;
     let pinned = map.get("alg").and_then(Value::as_str);
@@ -243,6 +263,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
             let mut key =
                 hmac_key(origin.clone(), Secret::new(bytes)).map_err(KeyError::into_message)?;
             key.kid = kid;
+            key.ops = ops;
             if let Some(alg) = pinned {
                 pin_alg(&mut key, alg).map_err(ctx)?;
             }
@@ -250,6 +271,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
         }
         "RSA" => {
             let (n, e) = (member("n")?, member("e")?);
+            rules::rsa(&b64(n, "n")?, &b64(e, "e")?).map_err(ctx)?;
             let dk = DecodingKey::from_rsa_components(n, e).map_err(|e| ctx(e.to_string()))?;
             (
                 Family::Rsa,
@@ -260,6 +282,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
         "EC" => {
             let (crv, x, y) = (member("crv")?, member("x")?, member("y")?);
             let input = format!(r#"{{"crv":"{crv}","kty":"EC","x":"{x}","y":"{y}"}}"#);
+            rules::ec(crv, &b64(x, "x")?, &b64(y, "y")?, pinned).map_err(ctx)?;
             match crv {
                 "P-256" | "P-384" => {
                     let dk =
@@ -292,6 +315,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
         other => return Err(ctx(format!("unsupported JWK kty {other:?}"))),
     };
     let mut key = asymmetric(origin, family, material, &thumbprint_input, kid);
+    key.ops = ops;
     if let Some(alg) = pinned {
         pin_alg(&mut key, alg).map_err(ctx)?;
     }
@@ -329,6 +353,8 @@ fn asymmetric(
         fingerprint: digest::hex_digest("sha256:", &digest),
         thumbprint: Some(crate::token::b64::encode(digest)),
         modified: origin.modified,
+        ops: None,
+        allow_weak: false,
     }
 }
 
@@ -354,7 +380,11 @@ fn pem_key(origin: &Origin, bytes: &[u8]) -> Result<Key, String> {
         }
     }
     if text.contains("PRIVATE KEY") {
-        return private_pem(origin, bytes).ok_or_else(|| ctx("unreadable private key (PEM)"));
+        return match private_pem(origin, bytes) {
+            Some(Ok(key)) => Ok(key),
+            Some(Err(why)) => Err(ctx(&why)),
+            None => Err(ctx("unreadable private key (PEM)")),
+        };
     }
     let decoding = [
         (Family::Rsa, DecodingKey::from_rsa_pem(bytes)),
@@ -371,6 +401,7 @@ fn pem_key(origin: &Origin, bytes: &[u8]) -> Result<Key, String> {
 
 fn public_from_decoding(origin: &Origin, family: Family, dk: DecodingKey) -> Result<Key, String> {
     let jwk = Jwk::from_decoding_key(&dk, None).map_err(|e| e.to_string())?;
+    check_jwk(&jwk)?;
     let (family, input) = thumbprint_input(&jwk).unwrap_or((family, String::new()));
     let material = match &jwk.algorithm {
         AlgorithmParameters::EllipticCurve(p) if p.curve == EllipticCurve::P521 => {
@@ -391,7 +422,7 @@ fn public_from_decoding(origin: &Origin, family: Family, dk: DecodingKey) -> Res
     Ok(key)
 }
 
-fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Key> {
+fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Result<Key, String>> {
     let candidates: [(Family, &[Algorithm]); 3] = [
         (Family::Rsa, &[Algorithm::RS256]),
         (Family::Ec, &[Algorithm::ES256, Algorithm::ES384]),
@@ -412,6 +443,9 @@ fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Key> {
                 continue;
             };
             let (family, input) = thumbprint_input(&jwk)?;
+            if let Err(why) = check_jwk(&jwk) {
+                return Some(Err(why));
+            }
             let material = Material::Private {
                 encoding: encoding.clone(),
                 decoding,
@@ -420,10 +454,27 @@ fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Key> {
             if family == Family::Ec {
                 key.algorithms = vec![alg];
             }
-            return Some(key);
+            return Some(Ok(key));
         }
     }
     None
+}
+
+/// The key rules for a key read from PEM or DER, on its JWK form.
+fn check_jwk(jwk: &Jwk) -> Result<(), String> {
+    let b64 = |value: &str| crate::token::b64::decode(value.as_bytes()).unwrap_or_default();
+    match &jwk.algorithm {
+        AlgorithmParameters::RSA(p) => rules::rsa(&b64(&p.n), &b64(&p.e)),
+        AlgorithmParameters::EllipticCurve(p) => {
+            let crv = match p.curve {
+                EllipticCurve::P256 => "P-256",
+                EllipticCurve::P384 => "P-384",
+                _ => return Ok(()),
+            };
+            rules::ec(crv, &b64(&p.x), &b64(&p.y), None)
+        }
+        _ => Ok(()),
+    }
 }
 
 fn thumbprint_input(jwk: &Jwk) -> Option<(Family, String)> {

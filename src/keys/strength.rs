@@ -35,6 +35,11 @@ impl Strength {
         }
     }
 
+    /// The hash output length of `alg`, when `secret` is shorter than it (RFC 7518 §3.2).
+    pub(crate) fn short_for(secret: &[u8], alg: Algorithm) -> Option<usize> {
+        hmac_output_len(alg).filter(|&len| secret.len() < len)
+    }
+
     /// Whether the secret is weak for every algorithm it may be used with: a placeholder, or
     /// shorter than every hash output (so no pin can make it safe).
     pub(crate) fn is_weak_for_all(&self) -> bool {

@@ -8,6 +8,7 @@ mod batch;
 mod diagnosis;
 mod equivalence;
 mod incident;
+mod key_rules;
 mod output;
 mod vectors;
 
