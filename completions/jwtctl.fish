@@ -52,7 +52,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d '
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWKS fetched once from an https URL (identity-provider tokens); public keys only' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
 base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
@@ -70,6 +70,7 @@ never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it; for diagnosis only: anyone who guesses such a secret can forge tokens)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-insecure-jwks-http -d 'Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the network path can then swap the keys and forge tokens that verify'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -77,7 +78,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-env
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l jwks -d 'JWKS fetched once from an https URL (identity-provider tokens); public keys only' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
 base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
@@ -91,6 +92,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l allow-weak-key -d 'Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it; for diagnosis only: anyone who guesses such a secret can forge tokens)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l allow-insecure-jwks-http -d 'Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the network path can then swap the keys and forge tokens that verify'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l any -d 'With several keys, succeed when any of them has the expected fingerprint'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l show-actual -d 'When comparing, also print the actual fingerprints'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
@@ -119,7 +121,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-env -d 'HM
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l jwks -d 'JWKS fetched once from an https URL (identity-provider tokens); public keys only' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
 base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
@@ -135,6 +137,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l unverified-source
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l allow-weak-key -d 'Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it; for diagnosis only: anyone who guesses such a secret can forge tokens)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l allow-insecure-jwks-http -d 'Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the network path can then swap the keys and forge tokens that verify'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -266,7 +266,7 @@ pub struct KeyArgs {
     #[arg(long, value_name = "[LABEL=]PATH", help_heading = "Keys")]
     pub key: Vec<OsString>,
 
-    /// JWKS fetched once from an http(s) URL (identity-provider tokens).
+    /// JWKS fetched once from an https URL (identity-provider tokens); public keys only.
     #[arg(long, value_name = "[LABEL=]URL", help_heading = "Keys")]
     pub jwks: Vec<String>,
 
@@ -283,6 +283,12 @@ pub struct KeyArgs {
     /// for diagnosis only: anyone who guesses such a secret can forge tokens).
     #[arg(long, help_heading = "Keys")]
     pub allow_weak_key: bool,
+
+    // Key trust: JWKS transport.
+    /// Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the
+    /// network path can then swap the keys and forge tokens that verify.
+    #[arg(long, help_heading = "Keys")]
+    pub allow_insecure_jwks_http: bool,
 }
 
 impl KeyArgs {

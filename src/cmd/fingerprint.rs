@@ -38,6 +38,9 @@ pub(crate) fn run(
         for notice in &ring.notices {
             super::note(err, &output.err_style, notice);
         }
+        for warning in &ring.warnings {
+            super::warn(err, &output.err_style, warning);
+        }
     }
     let report = fingerprint::report(
         &ring.keys,

@@ -23,6 +23,8 @@ pub(crate) struct KeyRing {
     pub(crate) notices: Vec<String>,
     /// The `kid`s of every JWKS loaded (for "kid not in the JWKS" diagnosis).
     pub(crate) jwks_kids: Option<Vec<String>>,
+    /// Risks the operator took or should know of (a JWKS over plain http).
+    pub(crate) warnings: Vec<String>,
 }
 
 impl KeyRing {
@@ -36,6 +38,41 @@ impl KeyRing {
 pub(crate) trait Fetch {
     /// GET `url` and return the body.
     fn get(&self, url: &str) -> Result<Vec<u8>, String>;
+
+    /// GET `url` under the transport policy: a refusal (a redirect to another origin) is told
+    /// apart from a failure to fetch.
+    fn fetch(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        self.get(url).map_err(FetchError::Io)
+    }
+}
+
+/// Why a JWKS could not be fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FetchError {
+    /// The network or the server failed (exit 7).
+    Io(String),
+    /// The transport policy refuses it (exit 5).
+    Refused(String),
+    /// The URL itself is wrong (exit 2).
+    Usage(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Io(m) | FetchError::Refused(m) | FetchError::Usage(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<FetchError> for Failure {
+    fn from(e: FetchError) -> Self {
+        match e {
+            FetchError::Io(m) => Failure::new(crate::exit::Exit::Io, m),
+            FetchError::Refused(m) => Failure::key(m),
+            FetchError::Usage(m) => Failure::usage(m),
+        }
+    }
 }
 
 /// Where stdin stands for this run.
@@ -86,6 +123,7 @@ pub(crate) fn spec(args: &KeyArgs) -> KeySpec {
         encoding: args.secret_encoding.into(),
         alg: args.alg,
         allow_weak: args.allow_weak_key,
+        allow_insecure_http: args.allow_insecure_jwks_http,
     }
 }
 
@@ -177,17 +215,23 @@ pub(crate) fn load_spec(
                 }
             }
             KeySource::Jwks { label, url } => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(Failure::usage(format!(
-                        "--jwks needs an http:// or https:// URL, got {url:?}"
-                    )));
+                let shown = fetch::redact(url);
+                match fetch::transport(url, spec.allow_insecure_http)? {
+                    fetch::Transport::Https => {}
+                    fetch::Transport::LoopbackHttp => ring.warnings.push(format!(
+                        "the JWKS at {shown} comes over plain http from a loopback address: \
+                         fine for a local test issuer, never for a real one"
+                    )),
+                    fetch::Transport::InsecureHttp => ring.warnings.push(format!(
+                        "--allow-insecure-jwks-http: the JWKS at {shown} comes over plain \
+                         http; anyone on the network path can swap its keys and forge tokens \
+                         that verify"
+                    )),
                 }
-                let body = fetch
-                    .get(url)
-                    .map_err(|e| Failure::new(crate::exit::Exit::Io, e))?;
+                let body = fetch.fetch(url)?;
                 let origin = origin(
                     label.as_deref().unwrap_or("jwks"),
-                    format!("JWKS {url}"),
+                    format!("JWKS {shown}"),
                     None,
                 );
                 let keys = parse::published_jwks(origin, &body)?;
@@ -232,6 +276,7 @@ pub(crate) fn checking_keys(
         alg: None,
         default_secret: false,
         allow_weak: false,
+        allow_insecure_http: false,
     };
     let stdin = Stdin {
         reader: &mut std::io::empty(),

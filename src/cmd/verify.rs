@@ -136,6 +136,9 @@ fn tell(keys: &KeyRing, output: &Output, err: &mut dyn Write) {
     for notice in &keys.notices {
         super::note(err, style, notice);
     }
+    for warning in &keys.warnings {
+        super::warn(err, style, warning);
+    }
     for key in &keys.keys {
         if let Some(why) = key
             .strength()

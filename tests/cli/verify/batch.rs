@@ -1,7 +1,7 @@
 //! Many tokens on stdin, and keys fetched from a JWKS URL.
 
-use super::{Session, VerifyLine, hs256};
-use crate::support::{AT_UNIX, LATER, b64, serve_once};
+use super::{Session, VerifyLine, ed25519, hs256};
+use crate::support::{AT_UNIX, LATER, serve_once};
 use std::net::TcpListener;
 
 const SECRET: &[u8] = b"batch-test-secret-0c5e7a2b9d41f3";
@@ -104,19 +104,6 @@ fn a_large_batch_keeps_order_across_threads() {
         let expected = if i % 7 == 3 { "mismatch" } else { "valid" };
         assert_eq!(v.verdict, expected, "line {}", i + 1);
     }
-}
-
-/// A fresh Ed25519 key: its public JWK member `x` and a signer of compact tokens.
-fn ed25519() -> (String, impl Fn(&str, &str) -> String) {
-    use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
-    let rng = aws_lc_rs::rand::SystemRandom::new();
-    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
-    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-    let x = b64(pair.public_key().as_ref());
-    (x, move |header: &str, claims: &str| {
-        let input = format!("{}.{}", b64(header), b64(claims));
-        format!("{input}.{}", b64(pair.sign(input.as_bytes()).as_ref()))
-    })
 }
 
 #[test]
