@@ -3,6 +3,7 @@
 //! key model; every byte read goes through [`crate::keys::parse`].
 
 mod fetch;
+mod guard;
 
 use crate::cli::KeyArgs;
 use crate::context::Context;
@@ -153,6 +154,7 @@ pub(crate) fn load_spec(
     stdin: Stdin<'_>,
     fetch: &dyn Fetch,
 ) -> Result<KeyRing, Failure> {
+    guard::no_core_dumps();
     let mut ring = KeyRing::default();
     let encoding = spec.encoding;
     for source in &spec.sources {
@@ -192,22 +194,22 @@ pub(crate) fn load_spec(
                 push_secret(
                     &mut ring,
                     origin("argv", "--secret".into(), None),
-                    value.expose().to_vec(),
+                    value.clone(),
                     encoding,
                 )?;
             }
             KeySource::KeyFile { label, path } => {
                 let (bytes, modified) = read_file(path)?;
                 let origin = key_file_origin(label.as_deref(), path, modified);
-                let keys = parse::key_file(origin, &bytes)?;
-                note_jwks_kids(&mut ring, &bytes, &keys);
+                let keys = parse::key_file(origin, bytes.expose())?;
+                note_jwks_kids(&mut ring, bytes.expose(), &keys);
                 ring.keys.extend(keys);
             }
             KeySource::KeyOrSecretFile { label, path } => {
                 let (bytes, modified) = read_file(path)?;
-                if looks_like_key_file(&bytes) {
+                if looks_like_key_file(bytes.expose()) {
                     let origin = key_file_origin(label.as_deref(), path, modified);
-                    let keys = parse::key_file(origin, &bytes)?;
+                    let keys = parse::key_file(origin, bytes.expose())?;
                     ring.keys.extend(keys);
                 } else {
                     let origin = file_origin(label.as_deref(), path, modified);
@@ -341,7 +343,12 @@ fn push_env_secret(
         format!("env {name}"),
         None,
     );
-    push_secret(ring, origin, value.as_encoded_bytes().to_vec(), encoding)
+    push_secret(
+        ring,
+        origin,
+        Secret::new(value.as_encoded_bytes().to_vec()),
+        encoding,
+    )
 }
 
 fn default_secret(
@@ -354,7 +361,12 @@ fn default_secret(
         ring.notices
             .push("no key option given: using the secret in $JWT_SECRET".into());
         let origin = origin("env:JWT_SECRET", "env JWT_SECRET".into(), None);
-        return push_secret(ring, origin, value.as_encoded_bytes().to_vec(), encoding);
+        return push_secret(
+            ring,
+            origin,
+            Secret::new(value.as_encoded_bytes().to_vec()),
+            encoding,
+        );
     }
     if ctx.stderr_tty && ctx.stdin_tty && !tokens_on_stdin {
         let typed = dialoguer::Password::new()
@@ -365,7 +377,7 @@ fn default_secret(
         return push_secret(
             ring,
             origin("prompt", "prompt".into(), None),
-            typed.into_bytes(),
+            Secret::new(typed.into_bytes()),
             encoding,
         );
     }
@@ -375,11 +387,10 @@ fn default_secret(
 fn push_secret(
     ring: &mut KeyRing,
     origin: Origin,
-    raw: Vec<u8>,
+    raw: Secret,
     encoding: SecretEncoding,
 ) -> Result<(), Failure> {
-    let raw = Secret::new(raw);
-    let bytes = decode_secret(raw.expose(), encoding)
+    let bytes = decode_secret(raw, encoding)
         .map_err(|e| Failure::key(format!("{}: {e}", origin.origin)))?;
     let key = parse::hmac_key(origin, bytes)?;
     ring.keys.push(key);
@@ -406,10 +417,14 @@ pub(crate) const MAX_KEY_BYTES: u64 = 1024 * 1024;
 
 /// Read at most [`MAX_KEY_BYTES`]; more is an error, so `--key /dev/zero` or a mistaken
 /// multi-gigabyte file fails at once instead of eating memory.
-fn read_bounded(reader: &mut dyn Read) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader.take(MAX_KEY_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_KEY_BYTES {
+/// The bytes land in one buffer sized for the limit up front, so growing it never leaves an
+/// unwiped copy behind, and are wiped when dropped.
+fn read_bounded(reader: &mut dyn Read) -> std::io::Result<Secret> {
+    let mut bytes = Vec::with_capacity(MAX_KEY_BYTES as usize + 1);
+    let read = reader.take(MAX_KEY_BYTES + 1).read_to_end(&mut bytes);
+    let bytes = Secret::new(bytes);
+    read?;
+    if bytes.expose().len() as u64 > MAX_KEY_BYTES {
         return Err(std::io::Error::other(format!(
             "more than {} KiB: not a key or secret",
             MAX_KEY_BYTES / 1024
@@ -418,7 +433,7 @@ fn read_bounded(reader: &mut dyn Read) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn read_file(path: &Path) -> Result<(Vec<u8>, Option<i64>), Failure> {
+fn read_file(path: &Path) -> Result<(Secret, Option<i64>), Failure> {
     let shown = path.display();
     let bytes = std::fs::File::open(path)
         .and_then(|mut file| read_bounded(&mut file))

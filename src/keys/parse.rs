@@ -151,8 +151,15 @@ fn read_key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
     if text.starts_with(b"-----BEGIN") {
         pem_key(&origin, bytes).map(|k| vec![k])
     } else if text.starts_with(b"{") {
-        let value =
-            json::parse(text.trim_ascii_end()).map_err(|e| format!("{}: {e}", origin.origin))?;
+        // A key file may hold secrets (`k`, `d`): the JSON reader's words can quote a byte
+        // and its offset, so only the fact is told.
+        let value = json::parse(text.trim_ascii_end()).map_err(|_| {
+            format!(
+                "{}: not valid JSON (which byte and where are not shown: a key file may hold \
+                 secrets)",
+                origin.origin
+            )
+        })?;
         match value {
             Value::Object(map) if map.contains_key("keys") => jwks(&origin, &map),
             Value::Object(map) => jwk_key(&origin, &map).map(|k| vec![k]),
@@ -258,8 +265,13 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
     let (family, material, thumbprint_input) = match kty {
         "oct" => {
             let k = member("k")?;
-            let bytes = crate::token::b64::decode(k.as_bytes())
-                .map_err(|e| ctx(format!("JWK `k`: {e}")))?;
+            let bytes = crate::token::b64::decode(k.as_bytes()).map_err(|_| {
+                ctx(
+                    "JWK `k` is not base64url (which byte and where are not shown: it is a \
+                     secret)"
+                        .into(),
+                )
+            })?;
             let mut key =
                 hmac_key(origin.clone(), Secret::new(bytes)).map_err(KeyError::into_message)?;
             key.kid = kid;

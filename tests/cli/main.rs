@@ -16,5 +16,6 @@ mod process;
 mod properties;
 mod readme;
 mod schema;
+mod secret_hygiene;
 mod support;
 mod verify;
