@@ -285,7 +285,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__fingerprint)
-            opts="-q -h --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --allow-weak-key --allow-insecure-jwks-http --expect --expect-short --kid --any --show-actual --color --json --quiet --help"
+            opts="-q -h --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --allow-weak-key --allow-insecure-jwks-http --expect --expect-short --kid --any --show-actual --salted --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

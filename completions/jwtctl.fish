@@ -84,7 +84,7 @@ base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
 hex\t'Hexadecimal (surrounding whitespace ignored)'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l alg -d 'Pin every key to this algorithm (default: the key\'s own `alg`, else its family)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect -d 'Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an asymmetric key\'s 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect -d 'Compare with this fingerprint: `sha256:` and 64 hex digits (either case), a key\'s 43-character RFC 7638 thumbprint, or a `--salted` value. Exit 0 on match, 1 on mismatch' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect-short -d 'Compare only the short form: exactly 8 hex digits (32 bits: catches a changed key, not a forged one)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l kid -d 'Only the key(s) with this `kid` (for a JWKS)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
@@ -95,6 +95,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l allow-weak
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l allow-insecure-jwks-http -d 'Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the network path can then swap the keys and forge tokens that verify'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l any -d 'With several keys, succeed when any of them has the expected fingerprint'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l show-actual -d 'When comparing, also print the actual fingerprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l salted -d 'Print a salted, slow check value (argon2id PHC string, ~50 ms) in place of a secret\'s SHA-256 fingerprint, which lets anyone confirm a guessed secret. `--expect` takes it'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -379,8 +379,9 @@ pub struct FingerprintArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an
-    /// asymmetric key's 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch.
+    /// Compare with this fingerprint: `sha256:` and 64 hex digits (either case), a key's
+    /// 43-character RFC 7638 thumbprint, or a `--salted` value. Exit 0 on match, 1 on
+    /// mismatch.
     #[arg(long, value_name = "FP")]
     pub expect: Option<String>,
 
@@ -400,6 +401,12 @@ pub struct FingerprintArgs {
     /// When comparing, also print the actual fingerprints.
     #[arg(long, requires = "expectation")]
     pub show_actual: bool,
+
+    // Key trust: salted check values.
+    /// Print a salted, slow check value (argon2id PHC string, ~50 ms) in place of a secret's
+    /// SHA-256 fingerprint, which lets anyone confirm a guessed secret. `--expect` takes it.
+    #[arg(long)]
+    pub salted: bool,
 }
 
 fn parse_alg(text: &str) -> Result<jsonwebtoken::Algorithm, String> {

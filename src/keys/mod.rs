@@ -111,7 +111,7 @@ pub(crate) struct Key {
     /// `sha256:<64 hex>`: of the secret bytes for HMAC, of the RFC 7638 thumbprint input for
     /// asymmetric keys.
     pub(crate) fingerprint: String,
-    /// RFC 7638 JWK thumbprint (base64url SHA-256), for asymmetric keys.
+    /// RFC 7638 JWK thumbprint (base64url SHA-256), for asymmetric keys and `oct` JWKs.
     pub(crate) thumbprint: Option<String>,
     /// Modification time of the key file (Unix seconds), when it came from a file.
     pub(crate) modified: Option<i64>,

@@ -276,6 +276,11 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
                 hmac_key(origin.clone(), Secret::new(bytes)).map_err(KeyError::into_message)?;
             key.kid = kid;
             key.ops = ops;
+            // RFC 7638 §3.2: the required members of an `oct` key are `k` and `kty`.
+            let input = format!(r#"{{"k":"{k}","kty":"oct"}}"#);
+            key.thumbprint = Some(crate::token::b64::encode(
+                <sha2::Sha256 as sha2::Digest>::digest(input.as_bytes()),
+            ));
             if let Some(alg) = pinned {
                 pin_alg(&mut key, alg).map_err(ctx)?;
             }

@@ -7,6 +7,7 @@ mod errors;
 mod fingerprint;
 mod generated;
 mod golden;
+mod guessability;
 mod help;
 mod hostile;
 mod mint;
