@@ -10,6 +10,7 @@ mod golden;
 mod guessability;
 mod help;
 mod hostile;
+mod interop;
 mod mint;
 mod mixed;
 #[cfg(unix)]
