@@ -284,7 +284,11 @@ pub(crate) fn checking_keys(
         reader: &mut std::io::empty(),
         carries_tokens: false,
     };
-    load_spec(&spec, ctx, stdin, &NoFetch)
+    let ring = load_spec(&spec, ctx, stdin, &NoFetch)?;
+    for key in &ring.keys {
+        key.permit("verify")?;
+    }
+    Ok(ring)
 }
 
 /// Never fetches: the sources of [`checking_keys`] have no URL.

@@ -160,7 +160,17 @@ pub(crate) fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> Cow<'stat
         }
         Reason::NoMatch(trials) => {
             let list: Vec<String> = trials.iter().map(trial_text).collect();
-            format!("matches no key: {}", list.join("; ")).into()
+            // When no key could be used at all, nothing was matched against: say so.
+            let tried = trials.iter().any(|t| t.outcome == KeyOutcome::NoMatch);
+            let unusable = trials
+                .iter()
+                .any(|t| matches!(t.outcome, KeyOutcome::Unusable(_)));
+            let lead = if unusable && !tried {
+                "not checked: no usable key"
+            } else {
+                "matches no key"
+            };
+            format!("{lead}: {}", list.join("; ")).into()
         }
         Reason::SignatureNotChecked => "not checked: the algorithm check failed".into(),
         Reason::NoClaimSet => "the payload is not a claim set".into(),
