@@ -179,9 +179,11 @@ fn read_key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
 /// (see [`rules::public_only`]).
 pub(crate) fn published_jwks(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
     if let Ok(Value::Object(set)) = json::parse(bytes.trim_ascii()) {
-        let entries = match set.get("keys") {
+        let whole = Value::Object(set.clone());
+        let entries: Vec<&Value> = match set.get("keys") {
             Some(Value::Array(entries)) => entries.iter().collect(),
-            _ => vec![],
+            // A single JWK served by URL is held to the same rule.
+            _ => vec![&whole],
         };
         for entry in entries {
             if let Value::Object(map) = entry {
@@ -617,6 +619,19 @@ mod tests {
         assert_eq!(
             (keys[0].family, keys[0].label.as_str()),
             (Family::Ed, "j#b")
+        );
+    }
+
+    #[test]
+    fn a_published_set_or_key_holds_public_keys_only() {
+        let oct = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+        for doc in [format!(r#"{{"keys":[{oct}]}}"#), oct.to_string()] {
+            let err = published_jwks(origin("u"), doc.as_bytes()).unwrap_err();
+            assert!(err.to_string().contains("public keys only"), "{doc}: {err}");
+        }
+        assert!(
+            key_file(origin("f"), oct.as_bytes()).is_ok(),
+            "a local file may hold one"
         );
     }
 
