@@ -402,6 +402,10 @@ fn pem_key(origin: &Origin, bytes: &[u8]) -> Result<Key, String> {
         return match private_pem(origin, bytes) {
             Some(Ok(key)) => Ok(key),
             Some(Err(why)) => Err(ctx(&why)),
+            None if is_rsa_pkcs8(&text) => Err(ctx(
+                "an RSA private key the crypto library refuses; RFC 7518 §3.3 requires a \
+                 modulus of at least 2048 bits (a smaller or malformed key is not used)",
+            )),
             None => Err(ctx("unreadable private key (PEM)")),
         };
     }
@@ -477,6 +481,21 @@ fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Result<Key, String>> {
         }
     }
     None
+}
+
+/// Whether a PEM private key is PKCS#8 with the rsaEncryption algorithm (OID
+/// 1.2.840.113549.1.1.1), so a refusal can say what it is.
+fn is_rsa_pkcs8(pem: &str) -> bool {
+    const RSA_ENCRYPTION: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+    ];
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .flat_map(|l| l.trim().chars())
+        .collect();
+    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body)
+        .is_ok_and(|der| contains(&der, RSA_ENCRYPTION))
 }
 
 /// The key rules for a key read from PEM or DER, on its JWK form.
@@ -633,6 +652,15 @@ mod tests {
             key_file(origin("f"), oct.as_bytes()).is_ok(),
             "a local file may hold one"
         );
+    }
+
+    /// A throwaway 1024-bit RSA key, PKCS#8, made for this test only.
+    const RSA_1024_PKCS8: &str = "-----BEGIN PRIVATE KEY-----\nMIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBAJwUm+I7hbfPEZmh\ny0omfOf41y5tek3GfFf3dFF3tl2DZchcnu7zPT2M9FYay545IZ6OjBnpoPEsEYQO\nTnG5sS85CtTia9J3kjmEO+1hT5eVj5kHyWv3hm2v9xl3DhtcNAKHstIRbLMy7Qz+\n+45chxvNQ1HH0joU8pVW89eEKjNXAgMBAAECgYBhv7Zw1P5Fw3UuVlnOspP/Y6S/\n+uhh1TECloNOkj6wCh6wgPE4jTWJWsGbO2TSTs1zU6sCf4LAB+1gWuVd7AG+qvwQ\nla9lgwZw0PEnykVD0gkJCA1soQKte2nIXPv2xQeOH41yBkWzJOioXIKTiBi0b0a7\n7oKLlNsQZJUA/OVEoQJBAMuBwRFvPZ/btNWh5A4EhP7txCok3QmsewN/5tqclsV1\nzjILOYQO0En1PIq5Xi4Pt6O1i9dcnbKaygHE2HyiOBUCQQDEVyHtLc97c9S/J8qI\nYLcUl+7BgplEhyb0EsewJqXjq7KbMJSDI7JkqmPemNw2Rh0u2R+lxaic4aD4yhGB\nMUy7AkAycb5eyPk4h+hiUBfMlbg1zNAkNjEINdXkPy8FH22MErCC3R9rqZRd0Mkq\nBdrfhgvaK6U3RADfBdlu6NFUy40lAkAF0Wcp9g+N4vLM70rrG6KRM6dZiJsuEqsu\n1FeieqKzymSygJAGCsrAfOQUtobf/NfkiX6MlPzYGT+B38sA/wr9AkEAqC+njaeE\nuYy/m0BYEjnH4Xbzo8iBl/tmn9q23QE73K+/dYo+uiFrn4mqV2mU0qH6zSLM0kn2\n8gDM6GWD6OJyRA==\n-----END PRIVATE KEY-----";
+
+    #[test]
+    fn a_small_rsa_private_key_is_refused_with_the_rule() {
+        let err = key_file(origin("k"), RSA_1024_PKCS8.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("RFC 7518 §3.3"), "{err}");
     }
 
     #[test]
