@@ -324,6 +324,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
             if crv != "Ed25519" {
                 return Err(ctx(format!("unsupported OKP curve {crv:?} (only Ed25519)")));
             }
+            rules::okp_x(&b64(x, "x")?).map_err(ctx)?;
             let dk = DecodingKey::from_ed_components(x).map_err(|e| ctx(e.to_string()))?;
             (
                 Family::Ed,

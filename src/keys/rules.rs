@@ -220,6 +220,17 @@ pub(crate) fn rsa(n: &[u8], e: &[u8]) -> Result<(), String> {
     rsa_not_roca(n)
 }
 
+/// RFC 8037 §2: an Ed25519 public key `x` is 32 bytes.
+pub(crate) fn okp_x(x: &[u8]) -> Result<(), String> {
+    if x.len() != 32 {
+        return Err(format!(
+            "RFC 8037 §2: an Ed25519 `x` is 32 bytes, this one has {}",
+            x.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Every rule for an EC public key (`alg` when the JWK pins one).
 pub(crate) fn ec(crv: &str, x: &[u8], y: &[u8], alg: Option<&str>) -> Result<(), String> {
     ec_coordinates(crv, x, y)?;
@@ -317,6 +328,8 @@ mod tests {
         assert!(rsa_exponent(&[1, 0, 1]).is_ok());
         assert!(rsa_exponent(&[1]).unwrap_err().contains("not 1"));
         assert!(rsa_exponent(&[4]).unwrap_err().contains("odd"));
+        assert!(okp_x(&[1; 32]).is_ok());
+        assert!(okp_x(&[1; 31]).unwrap_err().contains("RFC 8037"));
     }
 
     /// A modulus built the way the vulnerable generator builds its primes:

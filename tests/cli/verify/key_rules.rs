@@ -50,6 +50,11 @@ fn invalid_keys_are_refused_with_the_rule_named() {
     let n2048 = b64([[0xc3u8].as_slice(), &[0x5a; 255]].concat());
     let n1024 = b64([[0xc3u8].as_slice(), &[0x5a; 127]].concat());
     let zero = b64([0u8; 32]);
+    let ed = format!(
+        "{}.{}.AAAA",
+        b64(r#"{"alg":"EdDSA"}"#),
+        b64(r#"{"sub":"u"}"#)
+    );
     let rows: Vec<(&str, String, &String, &str)> = vec![
         (
             "crv names a curve the coordinates do not fit",
@@ -104,6 +109,12 @@ fn invalid_keys_are_refused_with_the_rule_named() {
             format!(r#"{{"kty":"RSA","n":"{}","e":"AQAB"}}"#, roca_modulus()),
             &rs,
             "CVE-2017-15361",
+        ),
+        (
+            "Ed25519 x of the wrong length",
+            r#"{"kty":"OKP","crv":"Ed25519","x":"AAAA"}"#.to_string(),
+            &ed,
+            "RFC 8037 §2",
         ),
         (
             "duplicate kid in a JWKS",
