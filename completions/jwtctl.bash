@@ -285,7 +285,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__fingerprint)
-            opts="-q -h --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --expect --expect-short --kid --any --show-actual --color --json --quiet --help"
+            opts="-q -h --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --allow-weak-key --allow-insecure-jwks-http --expect --expect-short --kid --any --show-actual --salted --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,7 +483,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__mint)
-            opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --color --json --quiet --help"
+            opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --allow-weak-key --allow-insecure-jwks-http --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,7 +581,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h --max-size --any-payload --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --iss --aud --require --typ --leeway --at --color --json --quiet --help"
+            opts="-q -h --max-size --any-payload --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --allow-weak-key --allow-insecure-jwks-http --iss --aud --require --typ --leeway --at --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

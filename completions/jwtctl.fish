@@ -52,7 +52,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-env -d '
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l jwks -d 'JWKS fetched once from an https URL (identity-provider tokens); public keys only' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
 base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
@@ -69,6 +69,8 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l any-payload -d 'Accept a payload that is not a JSON claim set (a plain JWS such as the RFC 7520 examples); claim checks are skipped'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it; for diagnosis only: anyone who guesses such a secret can forge tokens)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-insecure-jwks-http -d 'Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the network path can then swap the keys and forge tokens that verify'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -76,21 +78,24 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-env
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l jwks -d 'JWKS fetched once from an https URL (identity-provider tokens); public keys only' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
 base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
 hex\t'Hexadecimal (surrounding whitespace ignored)'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l alg -d 'Pin every key to this algorithm (default: the key\'s own `alg`, else its family)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect -d 'Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an asymmetric key\'s 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect -d 'Compare with this fingerprint: `sha256:` and 64 hex digits (either case), a key\'s 43-character RFC 7638 thumbprint, or a `--salted` value. Exit 0 on match, 1 on mismatch' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l expect-short -d 'Compare only the short form: exactly 8 hex digits (32 bits: catches a changed key, not a forged one)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l kid -d 'Only the key(s) with this `kid` (for a JWKS)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l allow-weak-key -d 'Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it; for diagnosis only: anyone who guesses such a secret can forge tokens)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l allow-insecure-jwks-http -d 'Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the network path can then swap the keys and forge tokens that verify'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l any -d 'With several keys, succeed when any of them has the expected fingerprint'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l show-actual -d 'When comparing, also print the actual fingerprints'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l salted -d 'Print a salted, slow check value (argon2id PHC string, ~50 ms) in place of a secret\'s SHA-256 fingerprint, which lets anyone confirm a guessed secret. `--expect` takes it'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand fingerprint" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -117,7 +122,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-env -d 'HM
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret -d 'HMAC secret on the command line (leaks into shell history and `ps`; prefer the others)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l key -d 'Key file: PEM, DER, JWK or JWKS, detected by content' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l jwks -d 'JWKS fetched once from an http(s) URL (identity-provider tokens)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l jwks -d 'JWKS fetched once from an https URL (identity-provider tokens); public keys only' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-encoding -d 'How HMAC secrets are encoded' -r -f -a "raw\t'The bytes exactly as given (a trailing newline in a file is part of the secret)'
 base64\t'Standard base64 (surrounding whitespace ignored)'
 base64url\t'base64url (surrounding whitespace ignored)'
@@ -132,6 +137,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l no-kid -d 'No `ki
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l unverified-source -d 'Mint even though the old token\'s signature could not be verified (recorded in the audit log as source_verified: false)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l allow-weak-key -d 'Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it; for diagnosis only: anyone who guesses such a secret can forge tokens)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l allow-insecure-jwks-http -d 'Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the network path can then swap the keys and forge tokens that verify'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -266,7 +266,7 @@ pub struct KeyArgs {
     #[arg(long, value_name = "[LABEL=]PATH", help_heading = "Keys")]
     pub key: Vec<OsString>,
 
-    /// JWKS fetched once from an http(s) URL (identity-provider tokens).
+    /// JWKS fetched once from an https URL (identity-provider tokens); public keys only.
     #[arg(long, value_name = "[LABEL=]URL", help_heading = "Keys")]
     pub jwks: Vec<String>,
 
@@ -277,6 +277,18 @@ pub struct KeyArgs {
     /// Pin every key to this algorithm (default: the key's own `alg`, else its family).
     #[arg(long, value_name = "ALG", value_parser = parse_alg, help_heading = "Keys")]
     pub alg: Option<jsonwebtoken::Algorithm>,
+
+    // Key trust: weak secrets.
+    /// Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it;
+    /// for diagnosis only: anyone who guesses such a secret can forge tokens).
+    #[arg(long, help_heading = "Keys")]
+    pub allow_weak_key: bool,
+
+    // Key trust: JWKS transport.
+    /// Fetch a --jwks URL over plain http from a host that is not loopback. Anyone on the
+    /// network path can then swap the keys and forge tokens that verify.
+    #[arg(long, help_heading = "Keys")]
+    pub allow_insecure_jwks_http: bool,
 }
 
 impl KeyArgs {
@@ -367,8 +379,9 @@ pub struct FingerprintArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// Compare with this fingerprint: `sha256:` and 64 hex digits (either case), or an
-    /// asymmetric key's 43-character RFC 7638 thumbprint. Exit 0 on match, 1 on mismatch.
+    /// Compare with this fingerprint: `sha256:` and 64 hex digits (either case), a key's
+    /// 43-character RFC 7638 thumbprint, or a `--salted` value. Exit 0 on match, 1 on
+    /// mismatch.
     #[arg(long, value_name = "FP")]
     pub expect: Option<String>,
 
@@ -388,6 +401,12 @@ pub struct FingerprintArgs {
     /// When comparing, also print the actual fingerprints.
     #[arg(long, requires = "expectation")]
     pub show_actual: bool,
+
+    // Key trust: salted check values.
+    /// Print a salted, slow check value (argon2id PHC string, ~50 ms) in place of a secret's
+    /// SHA-256 fingerprint, which lets anyone confirm a guessed secret. `--expect` takes it.
+    #[arg(long)]
+    pub salted: bool,
 }
 
 fn parse_alg(text: &str) -> Result<jsonwebtoken::Algorithm, String> {

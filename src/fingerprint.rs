@@ -14,6 +14,9 @@ use crate::token::b64;
 use crate::token::extract::strip_prefix_ignore_case;
 use subtle::{Choice, ConstantTimeEq};
 
+mod salted;
+pub(crate) use salted::{MAX_M_COST, MAX_P_COST, MAX_T_COST, SALT_LEN, Salted, SaltedError};
+
 /// How an expected fingerprint was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Notation {
@@ -23,14 +26,19 @@ pub(crate) enum Notation {
     Thumbprint,
     /// The first 8 hex digits, given explicitly as a short form.
     Short,
+    /// A salted argon2id check value (`fingerprint --salted`), as a PHC string.
+    Salted,
 }
 
 /// An expected fingerprint, parsed strictly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Expected {
     notation: Notation,
-    /// Leading bytes of the SHA-256 digest: all 32, or 4 for the short form.
+    /// Leading bytes of the SHA-256 digest: all 32, or 4 for the short form (empty for a
+    /// salted value).
     digest: Vec<u8>,
+    /// The salted check value, for [`Notation::Salted`].
+    salted: Option<Salted>,
 }
 
 /// Length of a SHA-256 digest.
@@ -45,6 +53,16 @@ impl Expected {
     pub(crate) fn parse(text: &str) -> Result<Self, FingerprintError> {
         let chars = text.chars().count();
         let spaced = text.trim() != text;
+        if text.starts_with("$argon2") {
+            return match Salted::parse(text) {
+                Ok(salted) => Ok(Expected {
+                    notation: Notation::Salted,
+                    digest: Vec::new(),
+                    salted: Some(salted),
+                }),
+                Err(e) => Err(FingerprintError::BadSalted(e)),
+            };
+        }
         if let Some(rest) = strip_prefix_ignore_case(text.as_bytes(), b"sha256:") {
             // The prefix is ASCII, so what follows it starts on a character boundary.
             let hex = &text[text.len() - rest.len()..];
@@ -52,6 +70,7 @@ impl Expected {
                 Some(digest) if digest.len() == DIGEST_LEN => Ok(Expected {
                     notation: Notation::Full,
                     digest,
+                    salted: None,
                 }),
                 _ => Err(FingerprintError::BadDigest {
                     chars: hex.chars().count(),
@@ -67,6 +86,7 @@ impl Expected {
             return Ok(Expected {
                 notation: Notation::Thumbprint,
                 digest,
+                salted: None,
             });
         }
         let looks_like = if is_hex(text) && chars == 64 {
@@ -87,6 +107,7 @@ impl Expected {
             Some(digest) if digest.len() == SHORT_LEN => Ok(Expected {
                 notation: Notation::Short,
                 digest,
+                salted: None,
             }),
             _ => Err(FingerprintError::BadShort {
                 chars: text.chars().count(),
@@ -107,12 +128,22 @@ impl Expected {
             Notation::Full => hex_digest("sha256:", &self.digest),
             Notation::Short => hex_digest("", &self.digest),
             Notation::Thumbprint => b64::encode(&self.digest),
+            Notation::Salted => self.salted.as_ref().map(Salted::phc).unwrap_or_default(),
         }
     }
 
     /// Whether `digest` starts with the expected bytes, compared in constant time.
     fn matches(&self, digest: &[u8; DIGEST_LEN]) -> Choice {
         digest[..self.digest.len()].ct_eq(&self.digest)
+    }
+
+    /// Whether a key with `digest` (its fingerprint bytes) and check-value input `input` has
+    /// the expected value, compared in constant time.
+    fn matches_key(&self, digest: &[u8; DIGEST_LEN], input: &[u8]) -> bool {
+        match &self.salted {
+            Some(salted) => salted.matches(input),
+            None => bool::from(self.matches(digest)),
+        }
     }
 }
 
@@ -164,6 +195,8 @@ pub(crate) enum FingerprintError {
         /// The secret's label.
         label: String,
     },
+    /// `--expect` starts like an argon2 PHC string but is not one jwtctl checks.
+    BadSalted(SaltedError),
     /// A key whose fingerprint cannot be read back as a digest.
     NoUsableFingerprint {
         /// The key's label.
@@ -274,6 +307,12 @@ pub(crate) struct Digests {
     pub(crate) without_trailing: Option<String>,
 }
 
+/// What a key's check values are computed over: the secret for an HMAC key, the RFC 7638
+/// thumbprint digest for an asymmetric one.
+fn check_input<'k>(key: &'k Key, digest: &'k [u8; DIGEST_LEN]) -> &'k [u8] {
+    key.secret().map_or(&digest[..], |s| s.expose())
+}
+
 /// How one key compared with the expected fingerprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct KeyMatch {
@@ -302,8 +341,11 @@ pub(crate) struct KeyReport {
     pub(crate) strength: Option<Strength>,
     /// Trailing whitespace of a text secret.
     pub(crate) trailing: Option<Trailing>,
-    /// The digests; `None` when withheld (an expectation was given without `show_actual`).
+    /// The digests; `None` when withheld (an expectation was given without `show_actual`,
+    /// or a secret's salted value was asked for).
     pub(crate) digests: Option<Digests>,
+    /// The salted check value (`--salted`), as a PHC string.
+    pub(crate) salted: Option<String>,
     /// The comparison, when an expectation was given.
     pub(crate) expect: Option<KeyMatch>,
 }
@@ -341,6 +383,9 @@ pub(crate) struct Options<'a> {
     pub(crate) any: bool,
     /// Show the actual digests even though an expectation was given.
     pub(crate) show_actual: bool,
+    /// `--salted`: a salted check value with this salt, in place of the plain digests of a
+    /// secret.
+    pub(crate) salt: Option<[u8; SALT_LEN]>,
 }
 
 /// Fingerprint the keys of a ring and compare them with the expectation.
@@ -362,7 +407,7 @@ pub(crate) fn report(keys: &[Key], options: Options<'_>) -> Result<Report, Finge
     let show = options.expected.is_none() || options.show_actual;
     let keys = selected
         .into_iter()
-        .map(|key| key_report(key, options.expected.as_ref(), show))
+        .map(|key| key_report(key, options.expected.as_ref(), show, options.salt))
         .collect::<Result<_, _>>()?;
     Ok(Report {
         keys,
@@ -392,7 +437,7 @@ fn check_scope(selected: &[&Key], expected: &Expected, any: bool) -> Result<(), 
     }
     if expected.notation == Notation::Thumbprint
         && let [first, ..] = selected
-        && selected.iter().all(|k| k.family == Family::Hmac)
+        && selected.iter().all(|k| k.thumbprint.is_none())
     {
         return Err(FingerprintError::ThumbprintForHmac {
             label: first.label.clone(),
@@ -405,21 +450,34 @@ fn key_report(
     key: &Key,
     expected: Option<&Expected>,
     show: bool,
+    salt: Option<[u8; SALT_LEN]>,
 ) -> Result<KeyReport, FingerprintError> {
     let digest = digest_bytes(key)?;
+    let thumbprint = key
+        .thumbprint
+        .as_deref()
+        .and_then(|t| b64::decode(t.as_bytes()).ok())
+        .and_then(|bytes| <[u8; DIGEST_LEN]>::try_from(bytes).ok());
     let secret = key.secret().map(|s| s.expose());
     let trailing = secret.and_then(Trailing::of);
     let without_digest = trailing.map(|(_, without)| sha2_digest(without));
-    let expect = expected.map(|e| {
-        // The thumbprint notation cannot name an HMAC secret; such a key never matches it.
-        let applies = Choice::from(u8::from(
-            e.notation != Notation::Thumbprint || key.family != Family::Hmac,
-        ));
-        KeyMatch {
-            matched: bool::from(applies & e.matches(&digest)),
-            matched_without_trailing: without_digest.map(|d| bool::from(applies & e.matches(&d))),
-        }
+    let expect = expected.map(|e| match e.notation {
+        // A thumbprint names the key's RFC 7638 thumbprint; a secret without one (not from a
+        // JWK) never matches it.
+        Notation::Thumbprint => KeyMatch {
+            matched: thumbprint.is_some_and(|t| bool::from(e.matches(&t))),
+            matched_without_trailing: None,
+        },
+        _ => KeyMatch {
+            matched: e.matches_key(&digest, check_input(key, &digest)),
+            matched_without_trailing: trailing
+                .zip(without_digest)
+                .map(|((_, without), d)| e.matches_key(&d, without)),
+        },
     });
+    let salted = salt.map(|salt| Salted::new(check_input(key, &digest), salt).phc());
+    // A salted value replaces a secret's plain digests, which would allow guessing.
+    let show = show && !(salted.is_some() && secret.is_some());
     let digests = show.then(|| Digests {
         fingerprint: key.fingerprint.clone(),
         thumbprint: key.thumbprint.clone(),
@@ -438,6 +496,7 @@ fn key_report(
         strength: secret.map(|s| Strength::of(s, &key.algorithms)),
         trailing: trailing.map(|(t, _)| t),
         digests,
+        salted,
         expect,
     })
 }

@@ -38,6 +38,9 @@ pub(crate) fn run(
         for notice in &ring.notices {
             super::note(err, &output.err_style, notice);
         }
+        for warning in &ring.warnings {
+            super::warn(err, &output.err_style, warning);
+        }
     }
     let report = fingerprint::report(
         &ring.keys,
@@ -46,6 +49,7 @@ pub(crate) fn run(
             expected,
             any: args.any,
             show_actual: args.show_actual,
+            salt: salt(args.salted)?,
         },
     )
     .map_err(worded)?;
@@ -63,6 +67,17 @@ pub(crate) fn run(
         Some(false) => Exit::Mismatch,
         Some(true) | None => Exit::Ok,
     })
+}
+
+/// A fresh random salt for `--salted`.
+fn salt(wanted: bool) -> Result<Option<[u8; fingerprint::SALT_LEN]>, Failure> {
+    if !wanted {
+        return Ok(None);
+    }
+    let mut salt = [0u8; fingerprint::SALT_LEN];
+    getrandom::fill(&mut salt)
+        .map_err(|e| Failure::new(Exit::Io, format!("cannot draw a random salt: {e}")))?;
+    Ok(Some(salt))
 }
 
 fn worded(error: FingerprintError) -> Failure {

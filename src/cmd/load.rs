@@ -3,6 +3,7 @@
 //! key model; every byte read goes through [`crate::keys::parse`].
 
 mod fetch;
+mod guard;
 
 use crate::cli::KeyArgs;
 use crate::context::Context;
@@ -23,6 +24,8 @@ pub(crate) struct KeyRing {
     pub(crate) notices: Vec<String>,
     /// The `kid`s of every JWKS loaded (for "kid not in the JWKS" diagnosis).
     pub(crate) jwks_kids: Option<Vec<String>>,
+    /// Risks the operator took or should know of (a JWKS over plain http).
+    pub(crate) warnings: Vec<String>,
 }
 
 impl KeyRing {
@@ -36,6 +39,41 @@ impl KeyRing {
 pub(crate) trait Fetch {
     /// GET `url` and return the body.
     fn get(&self, url: &str) -> Result<Vec<u8>, String>;
+
+    /// GET `url` under the transport policy: a refusal (a redirect to another origin) is told
+    /// apart from a failure to fetch.
+    fn fetch(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        self.get(url).map_err(FetchError::Io)
+    }
+}
+
+/// Why a JWKS could not be fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FetchError {
+    /// The network or the server failed (exit 7).
+    Io(String),
+    /// The transport policy refuses it (exit 5).
+    Refused(String),
+    /// The URL itself is wrong (exit 2).
+    Usage(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Io(m) | FetchError::Refused(m) | FetchError::Usage(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<FetchError> for Failure {
+    fn from(e: FetchError) -> Self {
+        match e {
+            FetchError::Io(m) => Failure::new(crate::exit::Exit::Io, m),
+            FetchError::Refused(m) => Failure::key(m),
+            FetchError::Usage(m) => Failure::usage(m),
+        }
+    }
 }
 
 /// Where stdin stands for this run.
@@ -85,6 +123,8 @@ pub(crate) fn spec(args: &KeyArgs) -> KeySpec {
         sources,
         encoding: args.secret_encoding.into(),
         alg: args.alg,
+        allow_weak: args.allow_weak_key,
+        allow_insecure_http: args.allow_insecure_jwks_http,
     }
 }
 
@@ -114,6 +154,7 @@ pub(crate) fn load_spec(
     stdin: Stdin<'_>,
     fetch: &dyn Fetch,
 ) -> Result<KeyRing, Failure> {
+    guard::no_core_dumps();
     let mut ring = KeyRing::default();
     let encoding = spec.encoding;
     for source in &spec.sources {
@@ -153,22 +194,22 @@ pub(crate) fn load_spec(
                 push_secret(
                     &mut ring,
                     origin("argv", "--secret".into(), None),
-                    value.expose().to_vec(),
+                    value.clone(),
                     encoding,
                 )?;
             }
             KeySource::KeyFile { label, path } => {
                 let (bytes, modified) = read_file(path)?;
                 let origin = key_file_origin(label.as_deref(), path, modified);
-                let keys = parse::key_file(origin, &bytes)?;
-                note_jwks_kids(&mut ring, &bytes, &keys);
+                let keys = parse::key_file(origin, bytes.expose())?;
+                note_jwks_kids(&mut ring, bytes.expose(), &keys);
                 ring.keys.extend(keys);
             }
             KeySource::KeyOrSecretFile { label, path } => {
                 let (bytes, modified) = read_file(path)?;
-                if looks_like_key_file(&bytes) {
+                if looks_like_key_file(bytes.expose()) {
                     let origin = key_file_origin(label.as_deref(), path, modified);
-                    let keys = parse::key_file(origin, &bytes)?;
+                    let keys = parse::key_file(origin, bytes.expose())?;
                     ring.keys.extend(keys);
                 } else {
                     let origin = file_origin(label.as_deref(), path, modified);
@@ -176,20 +217,26 @@ pub(crate) fn load_spec(
                 }
             }
             KeySource::Jwks { label, url } => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(Failure::usage(format!(
-                        "--jwks needs an http:// or https:// URL, got {url:?}"
-                    )));
+                let shown = fetch::redact(url);
+                match fetch::transport(url, spec.allow_insecure_http)? {
+                    fetch::Transport::Https => {}
+                    fetch::Transport::LoopbackHttp => ring.warnings.push(format!(
+                        "the JWKS at {shown} comes over plain http from a loopback address: \
+                         fine for a local test issuer, never for a real one"
+                    )),
+                    fetch::Transport::InsecureHttp => ring.warnings.push(format!(
+                        "--allow-insecure-jwks-http: the JWKS at {shown} comes over plain \
+                         http; anyone on the network path can swap its keys and forge tokens \
+                         that verify"
+                    )),
                 }
-                let body = fetch
-                    .get(url)
-                    .map_err(|e| Failure::new(crate::exit::Exit::Io, e))?;
+                let body = fetch.fetch(url)?;
                 let origin = origin(
                     label.as_deref().unwrap_or("jwks"),
-                    format!("JWKS {url}"),
+                    format!("JWKS {shown}"),
                     None,
                 );
-                let keys = parse::key_file(origin, &body)?;
+                let keys = parse::published_jwks(origin, &body)?;
                 note_jwks_kids(&mut ring, &body, &keys);
                 ring.keys.extend(keys);
             }
@@ -198,10 +245,11 @@ pub(crate) fn load_spec(
     if ring.is_empty() && spec.default_secret {
         default_secret(&mut ring, encoding, ctx, stdin.carries_tokens)?;
     }
-    if let Some(alg) = spec.alg {
-        for key in &mut ring.keys {
+    for key in &mut ring.keys {
+        if let Some(alg) = spec.alg {
             key.pin(alg)?;
         }
+        key.allow_weak = spec.allow_weak;
     }
     Ok(ring)
 }
@@ -229,12 +277,18 @@ pub(crate) fn checking_keys(
         encoding: encoding.into(),
         alg: None,
         default_secret: false,
+        allow_weak: false,
+        allow_insecure_http: false,
     };
     let stdin = Stdin {
         reader: &mut std::io::empty(),
         carries_tokens: false,
     };
-    load_spec(&spec, ctx, stdin, &NoFetch)
+    let ring = load_spec(&spec, ctx, stdin, &NoFetch)?;
+    for key in &ring.keys {
+        key.permit("verify")?;
+    }
+    Ok(ring)
 }
 
 /// Never fetches: the sources of [`checking_keys`] have no URL.
@@ -293,7 +347,12 @@ fn push_env_secret(
         format!("env {name}"),
         None,
     );
-    push_secret(ring, origin, value.as_encoded_bytes().to_vec(), encoding)
+    push_secret(
+        ring,
+        origin,
+        Secret::new(value.as_encoded_bytes().to_vec()),
+        encoding,
+    )
 }
 
 fn default_secret(
@@ -306,7 +365,12 @@ fn default_secret(
         ring.notices
             .push("no key option given: using the secret in $JWT_SECRET".into());
         let origin = origin("env:JWT_SECRET", "env JWT_SECRET".into(), None);
-        return push_secret(ring, origin, value.as_encoded_bytes().to_vec(), encoding);
+        return push_secret(
+            ring,
+            origin,
+            Secret::new(value.as_encoded_bytes().to_vec()),
+            encoding,
+        );
     }
     if ctx.stderr_tty && ctx.stdin_tty && !tokens_on_stdin {
         let typed = dialoguer::Password::new()
@@ -317,7 +381,7 @@ fn default_secret(
         return push_secret(
             ring,
             origin("prompt", "prompt".into(), None),
-            typed.into_bytes(),
+            Secret::new(typed.into_bytes()),
             encoding,
         );
     }
@@ -327,11 +391,10 @@ fn default_secret(
 fn push_secret(
     ring: &mut KeyRing,
     origin: Origin,
-    raw: Vec<u8>,
+    raw: Secret,
     encoding: SecretEncoding,
 ) -> Result<(), Failure> {
-    let raw = Secret::new(raw);
-    let bytes = decode_secret(raw.expose(), encoding)
+    let bytes = decode_secret(raw, encoding)
         .map_err(|e| Failure::key(format!("{}: {e}", origin.origin)))?;
     let key = parse::hmac_key(origin, bytes)?;
     ring.keys.push(key);
@@ -358,10 +421,14 @@ pub(crate) const MAX_KEY_BYTES: u64 = 1024 * 1024;
 
 /// Read at most [`MAX_KEY_BYTES`]; more is an error, so `--key /dev/zero` or a mistaken
 /// multi-gigabyte file fails at once instead of eating memory.
-fn read_bounded(reader: &mut dyn Read) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader.take(MAX_KEY_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_KEY_BYTES {
+/// The bytes land in one buffer sized for the limit up front, so growing it never leaves an
+/// unwiped copy behind, and are wiped when dropped.
+fn read_bounded(reader: &mut dyn Read) -> std::io::Result<Secret> {
+    let mut bytes = Vec::with_capacity(MAX_KEY_BYTES as usize + 1);
+    let read = reader.take(MAX_KEY_BYTES + 1).read_to_end(&mut bytes);
+    let bytes = Secret::new(bytes);
+    read?;
+    if bytes.expose().len() as u64 > MAX_KEY_BYTES {
         return Err(std::io::Error::other(format!(
             "more than {} KiB: not a key or secret",
             MAX_KEY_BYTES / 1024
@@ -370,7 +437,7 @@ fn read_bounded(reader: &mut dyn Read) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn read_file(path: &Path) -> Result<(Vec<u8>, Option<i64>), Failure> {
+fn read_file(path: &Path) -> Result<(Secret, Option<i64>), Failure> {
     let shown = path.display();
     let bytes = std::fs::File::open(path)
         .and_then(|mut file| read_bounded(&mut file))

@@ -91,6 +91,9 @@ pub(crate) fn run(
     if keys.is_empty() {
         return Err(no_key().into());
     }
+    for key in &keys.keys {
+        key.permit("verify")?;
+    }
     if !output.quiet {
         tell(&keys, &output, err);
     }
@@ -132,6 +135,9 @@ fn tell(keys: &KeyRing, output: &Output, err: &mut dyn Write) {
     let style = &output.err_style;
     for notice in &keys.notices {
         super::note(err, style, notice);
+    }
+    for warning in &keys.warnings {
+        super::warn(err, style, warning);
     }
     for key in &keys.keys {
         if let Some(why) = key

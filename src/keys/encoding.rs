@@ -17,19 +17,28 @@ pub(crate) enum SecretEncoding {
     Hex,
 }
 
-/// Apply the encoding to the bytes as given.
-pub(crate) fn decode_secret(raw: &[u8], encoding: SecretEncoding) -> Result<Secret, KeyError> {
-    let text = raw.trim_ascii();
+/// Apply the encoding to the secret as given. A raw secret is handed back as it is (no copy);
+/// a decoded one replaces it, and the encoded form is wiped when dropped here.
+pub(crate) fn decode_secret(raw: Secret, encoding: SecretEncoding) -> Result<Secret, KeyError> {
+    let text = raw.expose().trim_ascii();
     let decoded = match encoding {
-        SecretEncoding::Raw => return Ok(Secret::new(raw.to_vec())),
-        SecretEncoding::Base64 => b64::decode_lenient(text, Alphabet::Standard)
-            .ok_or_else(|| "not valid base64".to_string()),
-        SecretEncoding::Base64url => b64::decode_lenient(text, Alphabet::UrlSafe)
-            .ok_or_else(|| "not valid base64url".to_string()),
-        SecretEncoding::Hex => decode_hex(text).ok_or_else(|| "not valid hex".to_string()),
+        SecretEncoding::Raw => return Ok(raw),
+        SecretEncoding::Base64 => {
+            b64::decode_lenient(text, Alphabet::Standard).ok_or_else(|| not_valid("base64"))
+        }
+        SecretEncoding::Base64url => {
+            b64::decode_lenient(text, Alphabet::UrlSafe).ok_or_else(|| not_valid("base64url"))
+        }
+        SecretEncoding::Hex => decode_hex(text).ok_or_else(|| not_valid("hex")),
     }
     .map_err(KeyError::new)?;
     Ok(Secret::new(decoded))
+}
+
+/// Why a secret does not decode, without a byte of it or the place it fails (either would
+/// tell part of the secret).
+fn not_valid(encoding: &str) -> String {
+    format!("not valid {encoding} (which byte and where are not shown: it is a secret)")
 }
 
 /// Decode hex (either case); `None` unless every character is a hex digit and the length even.
@@ -51,7 +60,8 @@ mod tests {
 
     #[test]
     fn encodings() {
-        let decoded = |raw: &[u8], encoding| decode_secret(raw, encoding).unwrap();
+        let decoded =
+            |raw: &[u8], encoding| decode_secret(Secret::new(raw.to_vec()), encoding).unwrap();
         assert_eq!(decoded(b"abc\n", SecretEncoding::Raw).expose(), b"abc\n");
         assert_eq!(decoded(b"YWJj\n", SecretEncoding::Base64).expose(), b"abc");
         assert_eq!(
@@ -59,6 +69,6 @@ mod tests {
             b"\xff\xef"
         );
         assert_eq!(decoded(b"6162FF", SecretEncoding::Hex).expose(), b"ab\xff");
-        assert!(decode_secret(b"6g", SecretEncoding::Hex).is_err());
+        assert!(decode_secret(Secret::new(b"6g".to_vec()), SecretEncoding::Hex).is_err());
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod encoding;
 mod error;
 pub(crate) mod hmac;
 pub(crate) mod parse;
+pub(crate) mod rules;
 pub(crate) mod secret;
 pub(crate) mod signature;
 pub(crate) mod spec;
@@ -110,10 +111,14 @@ pub(crate) struct Key {
     /// `sha256:<64 hex>`: of the secret bytes for HMAC, of the RFC 7638 thumbprint input for
     /// asymmetric keys.
     pub(crate) fingerprint: String,
-    /// RFC 7638 JWK thumbprint (base64url SHA-256), for asymmetric keys.
+    /// RFC 7638 JWK thumbprint (base64url SHA-256), for asymmetric keys and `oct` JWKs.
     pub(crate) thumbprint: Option<String>,
     /// Modification time of the key file (Unix seconds), when it came from a file.
     pub(crate) modified: Option<i64>,
+    /// The JWK's `key_ops`, when it names them (RFC 7517 §4.3).
+    pub(crate) ops: Option<Vec<String>>,
+    /// `--allow-weak-key`: an HMAC secret shorter than the hash output may still be used.
+    pub(crate) allow_weak: bool,
 }
 
 impl Key {
@@ -133,6 +138,36 @@ impl Key {
         }
         self.algorithms = vec![alg];
         Ok(())
+    }
+
+    /// Refuse the key for `op` (`verify`, `sign`) when its `key_ops` exclude it.
+    pub(crate) fn permit(&self, op: &str) -> Result<(), KeyError> {
+        rules::permits(self.ops.as_deref(), op)
+            .map_err(|why| KeyError::new(format!("key `{}` cannot {op}: {why}", self.label)))
+    }
+
+    /// Refuse an HMAC secret shorter than `alg`'s hash output (RFC 7518 §3.2), unless
+    /// `--allow-weak-key` was given.
+    pub(crate) fn refuse_weak(&self, alg: Algorithm) -> Result<(), KeyError> {
+        let Some(secret) = self.secret() else {
+            return Ok(());
+        };
+        match Strength::short_for(secret.expose(), alg) {
+            Some(need) if !self.allow_weak => Err(KeyError::new(format!(
+                "secret `{}` is {} bytes, shorter than the {need}-byte hash output of {alg:?}; \
+                 RFC 7518 §3.2 requires at least that (--allow-weak-key uses it anyway)",
+                self.label,
+                secret.expose().len()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a signature under `alg` matched a secret shorter than the hash output (only
+    /// possible with `--allow-weak-key`).
+    pub(crate) fn weak_for(&self, alg: Algorithm) -> bool {
+        self.secret()
+            .is_some_and(|s| Strength::short_for(s.expose(), alg).is_some())
     }
 
     /// How strong this HMAC secret is for the algorithms it may be used with.

@@ -1,8 +1,8 @@
 //! Keys from bytes (pure): content detection of PEM, DER, JWK and JWKS; HMAC secrets with the
 //! key-confusion check, and the list of well-known placeholder secrets.
 
-use super::digest;
 use super::{Family, Key, KeyError, Material, Secret, parse_algorithm};
+use super::{digest, rules};
 use crate::token::json;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
@@ -128,6 +128,8 @@ pub(crate) fn hmac_key(origin: Origin, secret: Secret) -> Result<Key, KeyError> 
         .map_err(|e| KeyError::new(format!("{}: {e}", origin.label)))?;
     Ok(Key {
         fingerprint: digest::sha256(secret.expose()),
+        ops: None,
+        allow_weak: false,
         label: origin.label,
         origin: origin.origin,
         kid: None,
@@ -149,8 +151,15 @@ fn read_key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
     if text.starts_with(b"-----BEGIN") {
         pem_key(&origin, bytes).map(|k| vec![k])
     } else if text.starts_with(b"{") {
-        let value =
-            json::parse(text.trim_ascii_end()).map_err(|e| format!("{}: {e}", origin.origin))?;
+        // A key file may hold secrets (`k`, `d`): the JSON reader's words can quote a byte
+        // and its offset, so only the fact is told.
+        let value = json::parse(text.trim_ascii_end()).map_err(|_| {
+            format!(
+                "{}: not valid JSON (which byte and where are not shown: a key file may hold \
+                 secrets)",
+                origin.origin
+            )
+        })?;
         match value {
             Value::Object(map) if map.contains_key("keys") => jwks(&origin, &map),
             Value::Object(map) => jwk_key(&origin, &map).map(|k| vec![k]),
@@ -164,6 +173,26 @@ fn read_key_file(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, String> {
             origin.origin
         ))
     }
+}
+
+/// Keys of a JWKS fetched by URL: like [`key_file`], but every member must be a public key
+/// (see [`rules::public_only`]).
+pub(crate) fn published_jwks(origin: Origin, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
+    if let Ok(Value::Object(set)) = json::parse(bytes.trim_ascii()) {
+        let whole = Value::Object(set.clone());
+        let entries: Vec<&Value> = match set.get("keys") {
+            Some(Value::Array(entries)) => entries.iter().collect(),
+            // A single JWK served by URL is held to the same rule.
+            _ => vec![&whole],
+        };
+        for entry in entries {
+            if let Value::Object(map) = entry {
+                rules::public_only(map)
+                    .map_err(|why| KeyError::new(format!("{}: {why}", origin.origin)))?;
+            }
+        }
+    }
+    key_file(origin, bytes)
 }
 
 /// Whether `bytes` is a JWKS document (a JSON object with `keys`).
@@ -222,27 +251,38 @@ fn jwks(origin: &Origin, set: &Map<String, Value>) -> Result<Vec<Key>, String> {
 /// One JWK.
 fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
     let ctx = |msg: String| format!("{}: {msg}", origin.origin);
-    if map.get("use").and_then(Value::as_str) == Some("enc") {
-        return Err(ctx(
-            "key is marked `use: enc` (encryption), not for signatures".into(),
-        ));
-    }
+    let ops = rules::use_and_ops(map).map_err(ctx)?;
     let kid = map.get("kid").and_then(Value::as_str).map(str::to_owned);
     let member = |name: &str| -> Result<&str, String> {
         map.get(name)
             .and_then(Value::as_str)
             .ok_or_else(|| ctx(format!("JWK has no string `{name}`")))
     };
+    let b64 = |value: &str, name: &str| {
+        crate::token::b64::decode(value.as_bytes())
+            .map_err(|_| ctx(format!("JWK `{name}` is not base64url")))
+    };
     let kty = member("kty")?;
     let pinned = map.get("alg").and_then(Value::as_str);
     let (family, material, thumbprint_input) = match kty {
         "oct" => {
             let k = member("k")?;
-            let bytes = crate::token::b64::decode(k.as_bytes())
-                .map_err(|e| ctx(format!("JWK `k`: {e}")))?;
+            let bytes = crate::token::b64::decode(k.as_bytes()).map_err(|_| {
+                ctx(
+                    "JWK `k` is not base64url (which byte and where are not shown: it is a \
+                     secret)"
+                        .into(),
+                )
+            })?;
             let mut key =
                 hmac_key(origin.clone(), Secret::new(bytes)).map_err(KeyError::into_message)?;
             key.kid = kid;
+            key.ops = ops;
+            // RFC 7638 §3.2: the required members of an `oct` key are `k` and `kty`.
+            let input = format!(r#"{{"k":"{k}","kty":"oct"}}"#);
+            key.thumbprint = Some(crate::token::b64::encode(
+                <sha2::Sha256 as sha2::Digest>::digest(input.as_bytes()),
+            ));
             if let Some(alg) = pinned {
                 pin_alg(&mut key, alg).map_err(ctx)?;
             }
@@ -250,6 +290,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
         }
         "RSA" => {
             let (n, e) = (member("n")?, member("e")?);
+            rules::rsa(&b64(n, "n")?, &b64(e, "e")?).map_err(ctx)?;
             let dk = DecodingKey::from_rsa_components(n, e).map_err(|e| ctx(e.to_string()))?;
             (
                 Family::Rsa,
@@ -260,6 +301,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
         "EC" => {
             let (crv, x, y) = (member("crv")?, member("x")?, member("y")?);
             let input = format!(r#"{{"crv":"{crv}","kty":"EC","x":"{x}","y":"{y}"}}"#);
+            rules::ec(crv, &b64(x, "x")?, &b64(y, "y")?, pinned).map_err(ctx)?;
             match crv {
                 "P-256" | "P-384" => {
                     let dk =
@@ -282,6 +324,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
             if crv != "Ed25519" {
                 return Err(ctx(format!("unsupported OKP curve {crv:?} (only Ed25519)")));
             }
+            rules::okp_x(&b64(x, "x")?).map_err(ctx)?;
             let dk = DecodingKey::from_ed_components(x).map_err(|e| ctx(e.to_string()))?;
             (
                 Family::Ed,
@@ -292,6 +335,7 @@ fn jwk_key(origin: &Origin, map: &Map<String, Value>) -> Result<Key, String> {
         other => return Err(ctx(format!("unsupported JWK kty {other:?}"))),
     };
     let mut key = asymmetric(origin, family, material, &thumbprint_input, kid);
+    key.ops = ops;
     if let Some(alg) = pinned {
         pin_alg(&mut key, alg).map_err(ctx)?;
     }
@@ -329,6 +373,8 @@ fn asymmetric(
         fingerprint: digest::hex_digest("sha256:", &digest),
         thumbprint: Some(crate::token::b64::encode(digest)),
         modified: origin.modified,
+        ops: None,
+        allow_weak: false,
     }
 }
 
@@ -354,7 +400,15 @@ fn pem_key(origin: &Origin, bytes: &[u8]) -> Result<Key, String> {
         }
     }
     if text.contains("PRIVATE KEY") {
-        return private_pem(origin, bytes).ok_or_else(|| ctx("unreadable private key (PEM)"));
+        return match private_pem(origin, bytes) {
+            Some(Ok(key)) => Ok(key),
+            Some(Err(why)) => Err(ctx(&why)),
+            None if is_rsa_pkcs8(&text) => Err(ctx(
+                "an RSA private key the crypto library refuses; RFC 7518 §3.3 requires a \
+                 modulus of at least 2048 bits (a smaller or malformed key is not used)",
+            )),
+            None => Err(ctx("unreadable private key (PEM)")),
+        };
     }
     let decoding = [
         (Family::Rsa, DecodingKey::from_rsa_pem(bytes)),
@@ -371,6 +425,7 @@ fn pem_key(origin: &Origin, bytes: &[u8]) -> Result<Key, String> {
 
 fn public_from_decoding(origin: &Origin, family: Family, dk: DecodingKey) -> Result<Key, String> {
     let jwk = Jwk::from_decoding_key(&dk, None).map_err(|e| e.to_string())?;
+    check_jwk(&jwk)?;
     let (family, input) = thumbprint_input(&jwk).unwrap_or((family, String::new()));
     let material = match &jwk.algorithm {
         AlgorithmParameters::EllipticCurve(p) if p.curve == EllipticCurve::P521 => {
@@ -391,7 +446,7 @@ fn public_from_decoding(origin: &Origin, family: Family, dk: DecodingKey) -> Res
     Ok(key)
 }
 
-fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Key> {
+fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Result<Key, String>> {
     let candidates: [(Family, &[Algorithm]); 3] = [
         (Family::Rsa, &[Algorithm::RS256]),
         (Family::Ec, &[Algorithm::ES256, Algorithm::ES384]),
@@ -412,6 +467,9 @@ fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Key> {
                 continue;
             };
             let (family, input) = thumbprint_input(&jwk)?;
+            if let Err(why) = check_jwk(&jwk) {
+                return Some(Err(why));
+            }
             let material = Material::Private {
                 encoding: encoding.clone(),
                 decoding,
@@ -420,10 +478,42 @@ fn private_pem(origin: &Origin, bytes: &[u8]) -> Option<Key> {
             if family == Family::Ec {
                 key.algorithms = vec![alg];
             }
-            return Some(key);
+            return Some(Ok(key));
         }
     }
     None
+}
+
+/// Whether a PEM private key is PKCS#8 with the rsaEncryption algorithm (OID
+/// 1.2.840.113549.1.1.1), so a refusal can say what it is.
+fn is_rsa_pkcs8(pem: &str) -> bool {
+    const RSA_ENCRYPTION: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+    ];
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .flat_map(|l| l.trim().chars())
+        .collect();
+    crate::token::b64::decode_lenient(body.as_bytes(), crate::token::b64::Alphabet::Standard)
+        .is_some_and(|der| contains(&der, RSA_ENCRYPTION))
+}
+
+/// The key rules for a key read from PEM or DER, on its JWK form.
+fn check_jwk(jwk: &Jwk) -> Result<(), String> {
+    let b64 = |value: &str| crate::token::b64::decode(value.as_bytes()).unwrap_or_default();
+    match &jwk.algorithm {
+        AlgorithmParameters::RSA(p) => rules::rsa(&b64(&p.n), &b64(&p.e)),
+        AlgorithmParameters::EllipticCurve(p) => {
+            let crv = match p.curve {
+                EllipticCurve::P256 => "P-256",
+                EllipticCurve::P384 => "P-384",
+                _ => return Ok(()),
+            };
+            rules::ec(crv, &b64(&p.x), &b64(&p.y), None)
+        }
+        _ => Ok(()),
+    }
 }
 
 fn thumbprint_input(jwk: &Jwk) -> Option<(Family, String)> {
@@ -550,6 +640,28 @@ mod tests {
             (keys[0].family, keys[0].label.as_str()),
             (Family::Ed, "j#b")
         );
+    }
+
+    #[test]
+    fn a_published_set_or_key_holds_public_keys_only() {
+        let oct = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+        for doc in [format!(r#"{{"keys":[{oct}]}}"#), oct.to_string()] {
+            let err = published_jwks(origin("u"), doc.as_bytes()).unwrap_err();
+            assert!(err.to_string().contains("public keys only"), "{doc}: {err}");
+        }
+        assert!(
+            key_file(origin("f"), oct.as_bytes()).is_ok(),
+            "a local file may hold one"
+        );
+    }
+
+    /// A throwaway 1024-bit RSA key, PKCS#8, made for this test only.
+    const RSA_1024_PKCS8: &str = "-----BEGIN PRIVATE KEY-----\nMIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBAJwUm+I7hbfPEZmh\ny0omfOf41y5tek3GfFf3dFF3tl2DZchcnu7zPT2M9FYay545IZ6OjBnpoPEsEYQO\nTnG5sS85CtTia9J3kjmEO+1hT5eVj5kHyWv3hm2v9xl3DhtcNAKHstIRbLMy7Qz+\n+45chxvNQ1HH0joU8pVW89eEKjNXAgMBAAECgYBhv7Zw1P5Fw3UuVlnOspP/Y6S/\n+uhh1TECloNOkj6wCh6wgPE4jTWJWsGbO2TSTs1zU6sCf4LAB+1gWuVd7AG+qvwQ\nla9lgwZw0PEnykVD0gkJCA1soQKte2nIXPv2xQeOH41yBkWzJOioXIKTiBi0b0a7\n7oKLlNsQZJUA/OVEoQJBAMuBwRFvPZ/btNWh5A4EhP7txCok3QmsewN/5tqclsV1\nzjILOYQO0En1PIq5Xi4Pt6O1i9dcnbKaygHE2HyiOBUCQQDEVyHtLc97c9S/J8qI\nYLcUl+7BgplEhyb0EsewJqXjq7KbMJSDI7JkqmPemNw2Rh0u2R+lxaic4aD4yhGB\nMUy7AkAycb5eyPk4h+hiUBfMlbg1zNAkNjEINdXkPy8FH22MErCC3R9rqZRd0Mkq\nBdrfhgvaK6U3RADfBdlu6NFUy40lAkAF0Wcp9g+N4vLM70rrG6KRM6dZiJsuEqsu\n1FeieqKzymSygJAGCsrAfOQUtobf/NfkiX6MlPzYGT+B38sA/wr9AkEAqC+njaeE\nuYy/m0BYEjnH4Xbzo8iBl/tmn9q23QE73K+/dYo+uiFrn4mqV2mU0qH6zSLM0kn2\n8gDM6GWD6OJyRA==\n-----END PRIVATE KEY-----";
+
+    #[test]
+    fn a_small_rsa_private_key_is_refused_with_the_rule() {
+        let err = key_file(origin("k"), RSA_1024_PKCS8.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("RFC 7518 §3.3"), "{err}");
     }
 
     #[test]

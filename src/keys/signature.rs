@@ -122,6 +122,9 @@ impl<'k> Prepared<'k> {
                 allowed: self.key.algorithms.clone(),
             });
         }
+        self.key
+            .refuse_weak(alg)
+            .map_err(|e| SigError::Unusable(e.into_message()))?;
         let hmac = self.hmac.as_ref();
         match (
             &self.key.material,
@@ -210,7 +213,7 @@ mod tests {
 
     #[test]
     fn hmac_round_trip_and_mismatch() {
-        let k = key(b"0123456789abcdef0123456789abcdef");
+        let k = key(&b"0123456789abcdef".repeat(4));
         let p = Prepared::new(&k);
         for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
             let sig = sign(&k, alg, b"h.p").unwrap();
@@ -220,6 +223,36 @@ mod tests {
         let other = key(b"another-secret-of-enough-length!");
         let sig = sign(&other, Algorithm::HS256, b"h.p").unwrap();
         assert_eq!(p.verify(Algorithm::HS256, b"h.p", &sig), Ok(false));
+    }
+
+    #[test]
+    fn secrets_shorter_than_the_hash_are_refused_unless_allowed() {
+        let mut k = key(b"0123456789abcdef0123456789abcdef");
+        let sig = sign(&k, Algorithm::HS512, b"h.p").unwrap();
+        for (alg, allow_weak, want) in [
+            (Algorithm::HS256, false, Some(true)),
+            (Algorithm::HS384, false, None),
+            (Algorithm::HS512, false, None),
+            (Algorithm::HS512, true, Some(true)),
+        ] {
+            k.allow_weak = allow_weak;
+            let p = Prepared::new(&k);
+            let sig = if alg == Algorithm::HS512 {
+                sig.clone()
+            } else {
+                sign(&k, alg, b"h.p").unwrap()
+            };
+            match (p.verify(alg, b"h.p", &sig), want) {
+                (Ok(got), Some(want)) => assert_eq!(got, want, "{alg:?}"),
+                (Err(SigError::Unusable(why)), None) => {
+                    assert!(
+                        why.contains("32 bytes") && why.contains("RFC 7518 §3.2"),
+                        "{why}"
+                    )
+                }
+                (other, _) => panic!("{alg:?} allow_weak={allow_weak}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -62,4 +62,8 @@ pub(crate) struct KeySpec {
     pub(crate) alg: Option<Algorithm>,
     /// With no source at all, fall back to `$JWT_SECRET` or a prompt.
     pub(crate) default_secret: bool,
+    /// `--allow-weak-key`: use HMAC secrets shorter than the hash output anyway.
+    pub(crate) allow_weak: bool,
+    /// `--allow-insecure-jwks-http`: fetch a JWKS over plain http from any host.
+    pub(crate) allow_insecure_http: bool,
 }

@@ -10,7 +10,10 @@
 //!   "thumbprint"?: "<43 base64url>",                          RFC 7638, asymmetric keys
 //!   "kid"?: "...",
 //!   "bytes"?: 32,                                             HMAC secrets: length as used
-//!   "weak"?: { "reason": "...", "placeholder": false, "too_short_for": ["HS384", "HS512"] },
+//!   "salted"?: "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>",  --salted (replaces a
+//!                                                             secret's digests)
+//!   "weak"?: { "reason": "...", "placeholder": false, "guessable": true,
+//!              "guesses_log10"?: 5, "too_short_for": ["HS384", "HS512"] },
 //!   "trailing_newline"?: { "ending": "lf" | "crlf" | "whitespace", "bytes": 1,
 //!                          "fingerprint_without"?: "sha256:<64 hex>" },
 //!   "expect"?: { "expected": "...", "matched": true,
@@ -23,7 +26,8 @@
 use super::style::{Role, Style};
 use crate::error::Failure;
 use crate::fingerprint::{
-    Digests, Ending, Expected, FingerprintError, KeyReport, LooksLike, Notation, Report, Trailing,
+    Digests, Ending, Expected, FingerprintError, KeyReport, LooksLike, MAX_M_COST, MAX_P_COST,
+    MAX_T_COST, Notation, Report, SaltedError, Trailing,
 };
 use crate::keys::digest::short;
 use crate::keys::{Family, Strength, hmac_output_len};
@@ -55,6 +59,8 @@ struct KeyJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     thumbprint: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    salted: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     kid: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bytes: Option<usize>,
@@ -70,6 +76,9 @@ struct KeyJson<'a> {
 struct WeakJson {
     reason: String,
     placeholder: bool,
+    guessable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guesses_log10: Option<u8>,
     too_short_for: Vec<String>,
 }
 
@@ -102,12 +111,15 @@ pub(crate) fn json(report: &Report, out: &mut Vec<u8>) {
             fingerprint: digests.map(|d| d.fingerprint.as_str()),
             short: digests.map(|d| short(&d.fingerprint)),
             thumbprint: digests.and_then(|d| d.thumbprint.as_deref()),
+            salted: key.salted.as_deref(),
             kid: key.kid.as_deref(),
             bytes: key.strength.as_ref().map(|s| s.bytes),
             weak: key.strength.as_ref().and_then(|s| {
                 Some(WeakJson {
                     reason: weakness(s)?,
                     placeholder: s.placeholder,
+                    guessable: s.guessable,
+                    guesses_log10: s.guesses_log10,
                     too_short_for: s.too_short_for.iter().map(|a| format!("{a:?}")).collect(),
                 })
             }),
@@ -174,6 +186,14 @@ fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> Str
                 );
             }
         }
+        None if key.salted.is_some() => row(
+            &mut out,
+            "fingerprint",
+            &style.paint(
+                Role::Dim,
+                "withheld: the salted value below cannot be used to test guesses",
+            ),
+        ),
         None => row(
             &mut out,
             "fingerprint",
@@ -182,6 +202,16 @@ fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> Str
                 "withheld while comparing (--show-actual prints it)",
             ),
         ),
+    }
+    if let Some(salted) = &key.salted {
+        row(
+            &mut out,
+            "salted",
+            &format!(
+                "{salted} {}",
+                style.paint(Role::Dim, "(argon2id; check with --expect)")
+            ),
+        );
     }
     if let Some(strength) = &key.strength {
         row(&mut out, "length", &format!("{} bytes", strength.bytes));
@@ -220,6 +250,7 @@ fn key_block(key: &KeyReport, expected: Option<&Expected>, style: &Style) -> Str
         let form = match expected.notation() {
             Notation::Short => " (short form)",
             Notation::Thumbprint => " (RFC 7638 thumbprint)",
+            Notation::Salted => " (salted argon2id)",
             Notation::Full => "",
         };
         row(&mut out, "expected", &format!("{}{form}", expected.shown()));
@@ -278,6 +309,19 @@ pub(crate) fn weakness(strength: &Strength) -> Option<String> {
     let mut parts = Vec::new();
     if strength.placeholder {
         parts.push("it is a well-known placeholder secret that anyone can guess".to_owned());
+    } else if strength.guessable {
+        parts.push(format!(
+            "it is guessable (a password cracker needs about 10^{} guesses, by the zxcvbn \
+             estimate)",
+            strength.guesses_log10.unwrap_or(0)
+        ));
+    }
+    if strength.guessable {
+        parts.push(
+            "its fingerprint is a plain SHA-256, so anyone who sees it can confirm a guess \
+             offline (`fingerprint --salted` gives a check value that resists this)"
+                .to_owned(),
+        );
     }
     if !strength.too_short_for.is_empty() {
         let hashes: Vec<String> = strength
@@ -350,6 +394,7 @@ pub(crate) fn failure(error: &FingerprintError) -> Failure {
         FingerprintError::ThumbprintForHmac { .. } => {
             failure.hint("an HMAC secret's fingerprint is written `sha256:` and 64 hex digits")
         }
+        FingerprintError::BadSalted(_) => expect_hint(failure),
         FingerprintError::NoUsableFingerprint { .. } => failure,
     }
 }
@@ -383,6 +428,15 @@ fn message(error: &FingerprintError) -> String {
         FingerprintError::NoUsableFingerprint { label } => {
             format!("key `{label}` has no usable fingerprint")
         }
+        FingerprintError::BadSalted(SaltedError::Malformed) => "--expect: not a salted value \
+            jwtctl checks; `fingerprint --salted` prints `$argon2id$v=19$m=..,t=..,p=..$SALT$HASH`"
+            .into(),
+        FingerprintError::BadSalted(SaltedError::TooCostly) => format!(
+            "--expect: the salted value asks for more than {} MiB, {} passes or {} lanes",
+            MAX_M_COST / 1024,
+            MAX_T_COST,
+            MAX_P_COST
+        ),
     }
 }
 

@@ -35,6 +35,11 @@ pub fn encode_standard(bytes: impl AsRef<[u8]>) -> String {
     base64_simd::STANDARD.encode_to_string(bytes)
 }
 
+/// Encode bytes as standard base64 without padding (PHC strings).
+pub fn encode_standard_unpadded(bytes: impl AsRef<[u8]>) -> String {
+    base64_simd::STANDARD_NO_PAD.encode_to_string(bytes)
+}
+
 /// Decode text as standard base64 or as base64url, padded or not, with unused trailing bits
 /// allowed (secrets as people store them, near misses of the diagnosis). `None` when it is
 /// neither; the bytes are never described, since they may be a secret.

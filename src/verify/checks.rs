@@ -173,7 +173,11 @@ pub(super) fn signature<'a>(
                         check: Check::new(
                             CheckName::Signature,
                             Status::Pass,
-                            Reason::Matched { key, after: trials },
+                            Reason::Matched {
+                                key,
+                                after: trials,
+                                weak: key.weak_for(alg),
+                            },
                         ),
                         matched: Some(key),
                         all_unusable: false,

@@ -94,7 +94,7 @@ pub(super) fn diagnose(
     kid_findings(report, &mut findings, &mut next);
 
     match &report.check(CheckName::Signature).reason {
-        Reason::Matched { key, after } => {
+        Reason::Matched { key, after, .. } => {
             if let Some(first) = after.iter().find(|t| t.outcome == KeyOutcome::NoMatch) {
                 findings.push(Finding::KeyRotated {
                     tried: name(first.key),

@@ -295,6 +295,9 @@ pub(crate) enum Reason<'a> {
         key: &'a Key,
         /// Keys considered before it.
         after: Vec<Trial<'a>>,
+        /// The key is an HMAC secret shorter than the hash output, used only because
+        /// `--allow-weak-key` was given.
+        weak: bool,
     },
     /// No key matched; how each fared.
     NoMatch(Vec<Trial<'a>>),

@@ -33,6 +33,7 @@ struct Line {
     fingerprint: Option<String>,
     short: Option<String>,
     thumbprint: Option<String>,
+    salted: Option<String>,
     kid: Option<String>,
     bytes: Option<usize>,
     weak: Option<Weak>,
@@ -45,6 +46,8 @@ struct Line {
 struct Weak {
     reason: String,
     placeholder: bool,
+    guessable: bool,
+    guesses_log10: Option<u8>,
     too_short_for: Vec<String>,
 }
 
@@ -186,6 +189,7 @@ fn hmac_secret_is_fingerprinted_byte_for_byte() {
     assert_eq!(line.short.as_deref(), Some(&want[7..15]));
     assert_eq!(line.bytes, Some(64));
     assert!(line.weak.is_none() && line.thumbprint.is_none() && line.kid.is_none());
+    assert!(line.salted.is_none(), "only with --salted");
     assert!(line.trailing_newline.is_none() && line.expect.is_none());
 }
 
@@ -437,7 +441,8 @@ fn weak_secrets_are_flagged_per_algorithm() {
         &[("KEY", b"your-256-bit-secret")],
     ));
     let weak = line.weak.expect("weak");
-    assert!(weak.placeholder);
+    assert!(weak.placeholder && weak.guessable);
+    assert!(weak.guesses_log10.is_some_and(|g| g < 14), "{weak:?}");
     assert_eq!(weak.too_short_for, ["HS256", "HS384", "HS512"]);
     assert_eq!(
         line.fingerprint.as_deref(),

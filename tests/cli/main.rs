@@ -7,8 +7,10 @@ mod errors;
 mod fingerprint;
 mod generated;
 mod golden;
+mod guessability;
 mod help;
 mod hostile;
+mod interop;
 mod mint;
 mod mixed;
 #[cfg(unix)]
@@ -16,5 +18,6 @@ mod process;
 mod properties;
 mod readme;
 mod schema;
+mod secret_hygiene;
 mod support;
 mod verify;

@@ -13,7 +13,7 @@ pub const LINES: usize = 6_000;
 pub const SAMPLE: usize = 50;
 
 /// The key the batch's good tokens are signed with.
-pub const KEY: &[u8] = b"mixed-batch-secret-7d0c51e9a2b4f816";
+pub const KEY: &[u8] = b"mixed-batch-secret-7d0c51e9a2b4f816-3a9e0c4b7d21f58e6a0b3c9d4e7f1a2b";
 
 fn hs(secret: &[u8], header: &str, claims: &str) -> String {
     let input = format!("{}.{}", b64(header), b64(claims));
@@ -79,7 +79,7 @@ pub const KINDS: &[Kind] = &[
     }),
     ("secret with a newline", |i| {
         hs(
-            b"mixed-batch-secret-7d0c51e9a2b4f816\n",
+            b"mixed-batch-secret-7d0c51e9a2b4f816-3a9e0c4b7d21f58e6a0b3c9d4e7f1a2b\n",
             HS256,
             &format!(r#"{{"sub":"user-{i}"}}"#),
         )

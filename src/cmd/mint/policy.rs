@@ -29,6 +29,7 @@ pub(super) fn signing_key(ring: &KeyRing) -> Result<&Key, Failure> {
             .hint("keys that should vouch for the old token go to --verify-with"));
         }
     };
+    key.permit("sign")?;
     match &key.material {
         Material::Hmac(_) | Material::Private { .. } => Ok(key),
         Material::Public(_) => Err(Failure::key(format!(
@@ -54,6 +55,7 @@ pub(super) fn signing_alg(chosen: Option<Algorithm>, key: &Key) -> Result<Algori
             key.family.name()
         )));
     }
+    key.refuse_weak(alg)?;
     Ok(alg)
 }
 

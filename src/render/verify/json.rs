@@ -117,6 +117,7 @@ impl<'k> JsonLines<'k> {
                 let first_try = Reason::Matched {
                     key,
                     after: Vec::new(),
+                    weak: false,
                 };
                 let mut matches = check_head(CheckName::Signature, Status::Pass);
                 write_json_str(&reason(CheckName::Signature, &first_try, 0), &mut matches);
@@ -212,8 +213,9 @@ impl<'k> JsonLines<'k> {
         let head = check.name as usize * STATUSES.len() + status_index(check.status);
         match &check.reason {
             // Kept whole for the check they are made for; anything else is rendered below.
-            Reason::Matched { key, after }
+            Reason::Matched { key, after, weak }
                 if after.is_empty()
+                    && !weak
                     && check.name == CheckName::Signature
                     && check.status == Status::Pass =>
             {
@@ -425,6 +427,7 @@ mod tests {
             Reason::Matched {
                 key: &key,
                 after: Vec::new(),
+                weak: false,
             },
             Reason::AlgAllowed(Algorithm::HS256),
         ];

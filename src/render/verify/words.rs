@@ -138,8 +138,16 @@ pub(crate) fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> Cow<'stat
         .into(),
         Reason::KeysHaveNoKid => "the keys have no kid: every key is tried".into(),
         Reason::TokenHasNoKid => "the token names no kid: every key is tried".into(),
-        Reason::Matched { key, after } => {
+        Reason::Matched { key, after, weak } => {
             let mut text = format!("matches `{}` ({})", key.label, short(key));
+            if *weak {
+                let bytes = key.secret().map_or(0, |s| s.expose().len());
+                let _ = write!(
+                    text,
+                    ", a WEAK key: {bytes} bytes, shorter than the hash output (RFC 7518 §3.2); \
+                     used only because of --allow-weak-key"
+                );
+            }
             let missed: Vec<String> = after
                 .iter()
                 .filter(|t| t.outcome == KeyOutcome::NoMatch)
@@ -152,7 +160,17 @@ pub(crate) fn reason(name: CheckName, reason: &Reason<'_>, at: i64) -> Cow<'stat
         }
         Reason::NoMatch(trials) => {
             let list: Vec<String> = trials.iter().map(trial_text).collect();
-            format!("matches no key: {}", list.join("; ")).into()
+            // When no key could be used at all, nothing was matched against: say so.
+            let tried = trials.iter().any(|t| t.outcome == KeyOutcome::NoMatch);
+            let unusable = trials
+                .iter()
+                .any(|t| matches!(t.outcome, KeyOutcome::Unusable(_)));
+            let lead = if unusable && !tried {
+                "not checked: no usable key"
+            } else {
+                "matches no key"
+            };
+            format!("{lead}: {}", list.join("; ")).into()
         }
         Reason::SignatureNotChecked => "not checked: the algorithm check failed".into(),
         Reason::NoClaimSet => "the payload is not a claim set".into(),

@@ -3,6 +3,7 @@
 mod batch;
 mod fail_closed;
 mod incident;
+mod key_ops;
 mod rules;
 pub mod schema;
 mod terminal;

@@ -330,8 +330,30 @@ fn a_public_key_cannot_sign_and_a_jwks_url_is_refused() {
 }
 
 #[test]
-fn weak_signing_secret_is_flagged() {
+fn weak_signing_secret_is_refused_unless_allowed() {
     let lab = Lab::new();
+    for (secret, bytes) in [("changeme", "8 bytes"), ("short-secret", "12 bytes")] {
+        let assert = lab
+            .jwtctl()
+            .env("WEAK", secret)
+            .args([
+                "mint",
+                "--claim",
+                "sub=x",
+                "--exp",
+                "1h",
+                "--secret-env",
+                "WEAK",
+            ])
+            .arg("--audit-log")
+            .arg(lab.log())
+            .assert()
+            .code(5);
+        let stderr = text(&assert.get_output().stderr);
+        assert!(stderr.contains(bytes), "{stderr}");
+        assert!(stderr.contains("32-byte hash output of HS256"), "{stderr}");
+        assert!(lab.records().is_empty(), "nothing minted, nothing logged");
+    }
     for (secret, why) in [
         ("changeme", "placeholder"),
         ("short-secret", "shorter than"),
@@ -347,6 +369,7 @@ fn weak_signing_secret_is_flagged() {
                 "1h",
                 "--secret-env",
                 "WEAK",
+                "--allow-weak-key",
                 "--audit-log",
             ])
             .arg(lab.log())
@@ -411,6 +434,7 @@ fn claims_header_and_edits() {
         "JWT",
         "--alg",
         "HS512",
+        "--allow-weak-key",
     ]);
     let new = minted(&lab, &args);
     let c = claims(&new);

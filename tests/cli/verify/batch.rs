@@ -1,7 +1,7 @@
 //! Many tokens on stdin, and keys fetched from a JWKS URL.
 
-use super::{Session, VerifyLine, hs256, hs256_with};
-use crate::support::{AT_UNIX, LATER, b64, serve_once};
+use super::{Session, VerifyLine, ed25519, hs256};
+use crate::support::{AT_UNIX, LATER, serve_once};
 use std::net::TcpListener;
 
 const SECRET: &[u8] = b"batch-test-secret-0c5e7a2b9d41f3";
@@ -109,28 +109,21 @@ fn a_large_batch_keeps_order_across_threads() {
 #[test]
 fn keys_from_a_jwks_url_fetched_once_per_run() {
     let mut s = Session::new();
-    let current = s.secret(b"idp-current-signing-key-6f1e0b2c");
-    let next = s.secret(b"idp-next-signing-key-a83d4c9e7711");
-    let retired = s.secret(b"idp-retired-signing-key-55c0e2d9f4");
+    let (current, sign_current) = ed25519();
+    let (next, sign_next) = ed25519();
+    let (_, sign_retired) = ed25519();
     let jwks = format!(
-        r#"{{"keys":[{{"kty":"oct","kid":"k1","k":"{}"}},{{"kty":"oct","kid":"k2","k":"{}"}}]}}"#,
-        b64(&current),
-        b64(&next)
+        r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","kid":"k1","x":"{current}"}},{{"kty":"OKP","crv":"Ed25519","kid":"k2","x":"{next}"}}]}}"#
     );
     let (url, server) = serve_once(jwks);
-    let token = |kid: &str, secret: &[u8]| {
-        hs256_with(
-            secret,
-            &format!(r#"{{"alg":"HS256","kid":"{kid}"}}"#),
-            r#"{"sub":"user-42"}"#,
-        )
-    };
+    let header = |kid: &str| format!(r#"{{"alg":"EdDSA","kid":"{kid}"}}"#);
+    let claims = r#"{"sub":"user-42"}"#;
     // Three tokens, one server connection: the set is fetched once for the whole batch.
     let input = format!(
         "{}\n{}\n{}\n",
-        token("k1", &current),
-        token("k2", &next),
-        token("k0", &retired)
+        sign_current(&header("k1"), claims),
+        sign_next(&header("k2"), claims),
+        sign_retired(&header("k0"), claims)
     );
     let run = s
         .verify(["--json", "--jwks", &format!("idp={url}")])

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::time::{Duration, SystemTime};
 
 /// What the service signs with.
-const SERVICE: &[u8] = b"service-secret-3b8d51c07e9f42aa";
+const SERVICE: &[u8] = b"service-secret-3b8d51c07e9f42aa7";
 
 fn token() -> String {
     hs256(SERVICE, r#"{"sub":"user-42"}"#)
@@ -181,7 +181,7 @@ fn key_file_written_after_the_token_was_issued() {
     s.secret(SERVICE);
     let iat = AT_UNIX - 3 * 86_400;
     let token = hs256(SERVICE, &format!(r#"{{"sub":"user-42","iat":{iat}}}"#));
-    let file = s.secret_file("jwt.key", b"regenerated-secret-5e0c9d1a77b2");
+    let file = s.secret_file("jwt.key", b"regenerated-secret-5e0c9d1a77b2c");
     // The container wrote a new key file a day after the token was issued.
     let written = iat + 86_400;
     File::options()

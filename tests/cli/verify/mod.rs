@@ -8,6 +8,8 @@ mod batch;
 mod diagnosis;
 mod equivalence;
 mod incident;
+mod jwks_transport;
+mod key_rules;
 mod output;
 mod vectors;
 
@@ -439,4 +441,17 @@ fn the_secret_guard_catches_a_leak() {
     }));
     assert!(leak.is_err(), "the base64 form must be caught");
     session.check_no_secret("a clean output", b"sha256:1a2b3c4d");
+}
+
+/// A fresh Ed25519 key: its public JWK member `x` and a signer of compact tokens.
+pub fn ed25519() -> (String, impl Fn(&str, &str) -> String) {
+    use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+    let x = b64(pair.public_key().as_ref());
+    (x, move |header: &str, claims: &str| {
+        let input = format!("{}.{}", b64(header), b64(claims));
+        format!("{input}.{}", b64(pair.sign(input.as_bytes()).as_ref()))
+    })
 }

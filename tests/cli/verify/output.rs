@@ -74,14 +74,26 @@ fn notices_and_warnings_go_to_stderr_never_stdout() {
     run.single();
     assert!(run.stderr.contains("shell history"), "{run}");
 
-    // A placeholder secret works (it is the service's) but is flagged, and never shown.
+    // A placeholder secret is shorter than the hash: refused (exit 5, the lengths named);
+    // with --allow-weak-key it is used, flagged, and never shown.
     s.secret(b"your-256-bit-secret");
     let weak = hs256_with(b"your-256-bit-secret", r#"{"alg":"HS256"}"#, "{}");
     let run = s
         .verify(["--json", &weak])
         .env("JWT_SECRET", "your-256-bit-secret")
         .run();
+    assert_eq!(run.code, 5, "{run}");
+    assert!(
+        run.stdout
+            .contains("19 bytes, shorter than the 32-byte hash output"),
+        "{run}"
+    );
+    let run = s
+        .verify(["--json", "--allow-weak-key", &weak])
+        .env("JWT_SECRET", "your-256-bit-secret")
+        .run();
     assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("a WEAK key: 19 bytes"), "{run}");
     run.single();
     assert!(
         run.stderr.contains("using the secret in $JWT_SECRET"),
