@@ -151,6 +151,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'List mint records (human table, or the stored JSON lines with --json)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check every record''s hash-chain link and sequence number; print the head hash')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -170,7 +172,31 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;audit;verify' {
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)')
+            [CompletionResult]::new('--expect-head', '--expect-head', [CompletionResultType]::ParameterName, 'A checkpoint seen earlier (from `audit head` or a mint): the log must still hold record SEQ with this hash. Repeatable')
+            [CompletionResult]::new('--expect-head-file', '--expect-head-file', [CompletionResultType]::ParameterName, 'A file of checkpoints, one SEQ:HASH per line (blank lines and `#` comments ignored)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'jwtctl;audit;head' {
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'jwtctl;audit;repair' {
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)')
+            [CompletionResult]::new('--operator', '--operator', [CompletionResultType]::ParameterName, 'Who is repairing, for the repair record (default: $JWTCTL_OPERATOR, else the OS user)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Cut the unfinished line and append the repair record (default: only show it)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
@@ -181,6 +207,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;audit;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'List mint records (human table, or the stored JSON lines with --json)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check every record''s hash-chain link and sequence number; print the head hash')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -188,6 +216,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;audit;help;verify' {
+            break
+        }
+        'jwtctl;audit;help;head' {
+            break
+        }
+        'jwtctl;audit;help;repair' {
             break
         }
         'jwtctl;audit;help;help' {
@@ -221,12 +255,20 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;help;audit' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'List mint records (human table, or the stored JSON lines with --json)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check every record''s hash-chain link and sequence number; print the head hash')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record')
             break
         }
         'jwtctl;help;audit;show' {
             break
         }
         'jwtctl;help;audit;verify' {
+            break
+        }
+        'jwtctl;help;audit;head' {
+            break
+        }
+        'jwtctl;help;audit;repair' {
             break
         }
         'jwtctl;help;help' {

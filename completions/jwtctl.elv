@@ -142,6 +142,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand show 'List mint records (human table, or the stored JSON lines with --json)'
             cand verify 'Re-check every record''s hash-chain link and sequence number; print the head hash'
+            cand head 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+            cand repair 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;audit;show'= {
@@ -159,7 +161,29 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;audit;verify'= {
             cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
+            cand --expect-head 'A checkpoint seen earlier (from `audit head` or a mint): the log must still hold record SEQ with this hash. Repeatable'
+            cand --expect-head-file 'A file of checkpoints, one SEQ:HASH per line (blank lines and `#` comments ignored)'
             cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
+            cand -q 'Print nothing on stdout; the exit code is the answer'
+            cand --quiet 'Print nothing on stdout; the exit code is the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'jwtctl;audit;head'= {
+            cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
+            cand -q 'Print nothing on stdout; the exit code is the answer'
+            cand --quiet 'Print nothing on stdout; the exit code is the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'jwtctl;audit;repair'= {
+            cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
+            cand --operator 'Who is repairing, for the repair record (default: $JWTCTL_OPERATOR, else the OS user)'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --yes 'Cut the unfinished line and append the repair record (default: only show it)'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
@@ -169,11 +193,17 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;audit;help'= {
             cand show 'List mint records (human table, or the stored JSON lines with --json)'
             cand verify 'Re-check every record''s hash-chain link and sequence number; print the head hash'
+            cand head 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+            cand repair 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;audit;help;show'= {
         }
         &'jwtctl;audit;help;verify'= {
+        }
+        &'jwtctl;audit;help;head'= {
+        }
+        &'jwtctl;audit;help;repair'= {
         }
         &'jwtctl;audit;help;help'= {
         }
@@ -199,10 +229,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;audit'= {
             cand show 'List mint records (human table, or the stored JSON lines with --json)'
             cand verify 'Re-check every record''s hash-chain link and sequence number; print the head hash'
+            cand head 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+            cand repair 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
         }
         &'jwtctl;help;audit;show'= {
         }
         &'jwtctl;help;audit;verify'= {
+        }
+        &'jwtctl;help;audit;head'= {
+        }
+        &'jwtctl;help;audit;repair'= {
         }
         &'jwtctl;help;help'= {
         }

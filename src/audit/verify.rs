@@ -5,8 +5,10 @@ use std::io::{self, BufRead};
 
 use serde::Serialize;
 
+use super::checkpoint::{Checkpoint, CheckpointResult, CheckpointStatus};
+use super::entry::parse_entry;
 use super::lines::{LineReader, RawLine};
-use super::record::{GENESIS, LineFault, parse_line, peek_seq, sha256_tagged};
+use super::record::{GENESIS, LineFault, peek_seq, sha256_tagged};
 
 /// The result of [`verify`]: how much of the log holds together, and where it first does not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -16,14 +18,31 @@ pub(crate) struct ChainReport {
     /// `sha256:` hash of the last good line ([`GENESIS`] when there is none). Keep it somewhere
     /// else: it is what proves, later, that the end of the log was not changed or cut.
     pub(crate) head: String,
+    /// Sequence number of the last good record (0 when there is none).
+    pub(crate) head_seq: u64,
     /// The first place where the chain breaks, if any.
     pub(crate) first_break: Option<Break>,
+    /// How each checkpoint given fared, in the order given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) checkpoints: Vec<CheckpointResult>,
 }
 
 impl ChainReport {
-    /// Whether the whole log verified.
+    /// Whether the whole log verified and holds every checkpoint given.
     pub(crate) fn is_intact(&self) -> bool {
         self.first_break.is_none()
+            && self
+                .checkpoints
+                .iter()
+                .all(|c| c.status == CheckpointStatus::Holds)
+    }
+
+    /// The head as a checkpoint: the last good record's seq and line hash.
+    pub(crate) fn head_checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            seq: self.head_seq,
+            hash: self.head.clone(),
+        }
     }
 }
 
@@ -56,6 +75,10 @@ pub(crate) enum BreakKind {
     Unparsable,
     /// The line is a record of a format version this code does not know.
     BadVersion,
+    /// An empty line.
+    BlankLine,
+    /// A record whose link points at no line before it: written by something other than jwtctl.
+    Forged,
 }
 
 impl fmt::Display for BreakKind {
@@ -67,22 +90,37 @@ impl fmt::Display for BreakKind {
             BreakKind::Truncated => "truncated",
             BreakKind::Unparsable => "unparsable",
             BreakKind::BadVersion => "bad version",
+            BreakKind::BlankLine => "blank line",
+            BreakKind::Forged => "forged",
         })
     }
 }
 
-/// Verifies a whole log, streaming it in constant memory.
+/// Verifies a whole log, streaming it in constant memory, and checks it against `checkpoints`.
 ///
 /// Every line must be a valid version-1 record, ending with a newline; `seq` starts at 1 and
 /// grows by one per line; each `prev` is the hash of the line before it (genesis for line 1).
 /// Reading stops at the first break. An empty log is valid, with 0 records and the genesis head.
 ///
 /// The last line has no successor whose `prev` vouches for it: an edit there that keeps it a
-/// valid record changes only the reported `head`. That is why the head should be anchored
-/// elsewhere and compared.
-pub(crate) fn verify(reader: impl BufRead) -> io::Result<ChainReport> {
+/// valid record changes only the reported `head`, and whole records cut off the end (or a
+/// rewritten chain) leave a valid log. That is what checkpoints catch: a checkpoint holds when
+/// the log has a record with its seq and hash within the verified chain.
+pub(crate) fn verify(reader: impl BufRead, checkpoints: &[Checkpoint]) -> io::Result<ChainReport> {
     let mut lines = LineReader::new(reader);
-    let mut walk = Walk::default();
+    let mut walk = Walk {
+        checkpoints: checkpoints
+            .iter()
+            .map(|c| CheckpointResult {
+                seq: c.seq,
+                hash: c.hash.clone(),
+                status: CheckpointStatus::Missing,
+                found: None,
+            })
+            .collect(),
+        ..Walk::default()
+    };
+    walk.settle(0, GENESIS);
     while let Some(line) = lines.next_line()? {
         if let Some(found) = walk.step(&line, &mut lines)? {
             return Ok(walk.report(Some(found)));
@@ -100,6 +138,8 @@ struct Walk {
     /// The head before the last line was accepted: the last line is only vouched for once the
     /// next line's `prev` matches it.
     head_before_last: String,
+    /// The checkpoints, settled as their records are reached.
+    checkpoints: Vec<CheckpointResult>,
 }
 
 impl Default for Walk {
@@ -110,16 +150,43 @@ impl Default for Walk {
             last_line: 0,
             head: GENESIS.to_string(),
             head_before_last: GENESIS.to_string(),
+            checkpoints: Vec::new(),
         }
     }
 }
 
 impl Walk {
-    fn report(self, first_break: Option<Break>) -> ChainReport {
+    fn report(mut self, first_break: Option<Break>) -> ChainReport {
+        let broken = first_break.is_some();
+        for c in &mut self.checkpoints {
+            if c.status == CheckpointStatus::Missing && broken {
+                c.status = CheckpointStatus::Unreached;
+            }
+            // A checkpoint on the last good line is only as good as that line, which no later
+            // line vouches for when the chain broke right after it: `previous_edited` takes it
+            // back, and so does this.
+            if c.status == CheckpointStatus::Holds && c.seq > self.last_seq {
+                c.status = CheckpointStatus::Unreached;
+            }
+        }
         ChainReport {
             records: self.records,
             head: self.head,
+            head_seq: self.last_seq,
             first_break,
+            checkpoints: self.checkpoints,
+        }
+    }
+
+    /// Settles the checkpoints at `seq`, whose line hash is `hash`.
+    fn settle(&mut self, seq: u64, hash: &str) {
+        for c in self.checkpoints.iter_mut().filter(|c| c.seq == seq) {
+            if c.hash == hash {
+                c.status = CheckpointStatus::Holds;
+            } else {
+                c.status = CheckpointStatus::Differs;
+                c.found = Some(hash.to_owned());
+            }
         }
     }
 
@@ -132,24 +199,28 @@ impl Walk {
         if let Some(found) = check_framing(line) {
             return Ok(Some(found));
         }
-        let record = match parse_line(&line.bytes) {
+        let record = match parse_entry(&line.bytes) {
             Ok(record) => record,
             Err(fault) => return Ok(Some(fault_break(line, &fault, lines.peek()?.is_none()))),
         };
+        let (seq, prev) = (record.seq(), record.prev());
         let expected = self.last_seq + 1;
-        let linked = record.prev == self.head;
-        let found = match (record.seq == expected, linked) {
+        let linked = prev == self.head;
+        let found = match (seq == expected, linked) {
             (true, true) => None,
-            (true, false) => Some(self.previous_edited(line.number, record.seq)),
-            (false, true) => Some(self.seq_edited(line.number, record.seq)),
-            (false, false) if record.seq > expected => {
-                let next_seq = lines.peek()?.and_then(|next| peek_seq(&next.bytes));
-                Some(self.gap(line.number, record.seq, next_seq == Some(expected)))
+            (true, false) if self.records > 0 && prev == GENESIS => {
+                Some(self.forged(line.number, seq))
             }
-            (false, false) => Some(self.backwards(line.number, record.seq)),
+            (true, false) => Some(self.previous_edited(line.number, seq)),
+            (false, true) => Some(self.seq_edited(line.number, seq)),
+            (false, false) if seq > expected => {
+                let next_seq = lines.peek()?.and_then(|next| peek_seq(&next.bytes));
+                Some(self.gap(line.number, seq, next_seq == Some(expected)))
+            }
+            (false, false) => Some(self.backwards(line.number, seq)),
         };
         if found.is_none() {
-            self.accept(line, record.seq);
+            self.accept(line, seq);
         }
         Ok(found)
     }
@@ -158,7 +229,23 @@ impl Walk {
         self.records += 1;
         self.last_seq = seq;
         self.last_line = line.number;
-        self.head_before_last = std::mem::replace(&mut self.head, sha256_tagged(&line.bytes));
+        let hash = sha256_tagged(&line.bytes);
+        self.settle(seq, &hash);
+        self.head_before_last = std::mem::replace(&mut self.head, hash);
+    }
+
+    /// A record with the right seq that starts a new chain from genesis in the middle of a
+    /// log: written by hand, not appended by jwtctl.
+    fn forged(&self, line: usize, seq: u64) -> Break {
+        Break {
+            line,
+            seq: Some(seq),
+            kind: BreakKind::Forged,
+            message: format!(
+                "line {line} (seq {seq}) links to the genesis hash, not to the line before it: \
+                 it was forged or inserted"
+            ),
+        }
     }
 
     /// This line's `prev` does not match the line before it. Its own seq is right, so the line
@@ -177,14 +264,16 @@ impl Walk {
         let edited = self.last_line;
         let edited_seq = self.last_seq;
         self.records -= 1;
+        self.last_seq -= 1;
         self.head = std::mem::take(&mut self.head_before_last);
         Break {
             line: edited,
             seq: Some(edited_seq),
             kind: BreakKind::Edited,
             message: format!(
-                "line {edited} (seq {edited_seq}) was changed after it was written: \
-                 its hash no longer matches the prev link stored in line {line} (seq {seq})"
+                "line {edited} (seq {edited_seq}) no longer matches the prev link stored in \
+                 line {line} (seq {seq}): line {edited} was changed after it was written, or \
+                 line {line} was forged in place of the real record"
             ),
         }
     }
@@ -273,6 +362,33 @@ fn check_framing(line: &RawLine) -> Option<Break> {
 
 /// A line that is not a valid record. A last line whose JSON ends early was cut short.
 fn fault_break(line: &RawLine, fault: &LineFault, is_last: bool) -> Break {
+    if line.bytes.iter().all(u8::is_ascii_whitespace) {
+        return Break {
+            line: line.number,
+            seq: None,
+            kind: BreakKind::BlankLine,
+            message: format!(
+                "line {} is blank: a line was inserted or a record's content wiped",
+                line.number
+            ),
+        };
+    }
+    if let LineFault::Syntax {
+        cut_short: true, ..
+    } = fault
+    {
+        let (kind, how) = if is_last {
+            (BreakKind::Truncated, "the log was cut mid-record")
+        } else {
+            (BreakKind::Unparsable, "part of the record was cut away")
+        };
+        return Break {
+            line: line.number,
+            seq: peek_seq(&line.bytes),
+            kind,
+            message: format!("line {} ends mid-record: {how}", line.number),
+        };
+    }
     let kind = match fault {
         LineFault::Syntax {
             cut_short: true, ..
@@ -319,7 +435,7 @@ mod tests {
 
     #[test]
     fn empty_log_is_valid() {
-        let report = verify(&b""[..]).unwrap();
+        let report = verify(&b""[..], &[]).unwrap();
         assert_eq!(report.records, 0);
         assert_eq!(report.head, GENESIS);
         assert!(report.is_intact());
@@ -328,7 +444,7 @@ mod tests {
     #[test]
     fn intact_log_verifies() {
         let log = log_of(4);
-        let report = verify(&log[..]).unwrap();
+        let report = verify(&log[..], &[]).unwrap();
         assert_eq!(report.first_break, None);
         assert_eq!(report.records, 4);
         let last = lines_of(&log).pop().unwrap();
@@ -479,7 +595,7 @@ mod tests {
         for (name, tamper, line, seq, kind, records) in rows {
             let mut lines = lines_of(&log);
             tamper(&mut lines);
-            let report = verify(&lines.concat()[..]).unwrap();
+            let report = verify(&lines.concat()[..], &[]).unwrap();
             let found = report
                 .first_break
                 .as_ref()
@@ -512,7 +628,7 @@ mod tests {
         let mut bytes = text.into_bytes();
         bytes[at] = if bytes[at] == b'a' { b'b' } else { b'a' };
         lines[2] = bytes;
-        let report = verify(&lines.concat()[..]).unwrap();
+        let report = verify(&lines.concat()[..], &[]).unwrap();
         let found = report.first_break.unwrap();
         assert_eq!(
             (found.line, found.kind),
@@ -526,7 +642,10 @@ mod tests {
     fn edited_message_names_both_lines() {
         let mut lines = lines_of(&log_of(3));
         lines[1] = replace_in(&lines[1], "user-2", "user-9");
-        let found = verify(&lines.concat()[..]).unwrap().first_break.unwrap();
+        let found = verify(&lines.concat()[..], &[])
+            .unwrap()
+            .first_break
+            .unwrap();
         assert!(found.message.contains("line 2"), "{}", found.message);
         assert!(found.message.contains("line 3"), "{}", found.message);
     }
@@ -539,7 +658,7 @@ mod tests {
             crate::audit::record::MAX_LINE_BYTES * 3,
         ));
         log.push(b'\n');
-        let report = verify(&log[..]).unwrap();
+        let report = verify(&log[..], &[]).unwrap();
         let found = report.first_break.unwrap();
         assert_eq!((found.line, found.kind), (2, BreakKind::Unparsable));
         assert_eq!(report.records, 1);
@@ -584,7 +703,7 @@ mod tests {
         #[test]
         fn appended_logs_verify(batches in arb_batches()) {
             let log = write_batches(&batches);
-            let report = verify(&log[..]).unwrap();
+            let report = verify(&log[..], &[]).unwrap();
             prop_assert_eq!(report.first_break, None);
             let total: usize = batches.iter().map(Vec::len).sum();
             prop_assert_eq!(report.records, total as u64);
@@ -602,10 +721,10 @@ mod tests {
             let log = write_batches(&batches);
             let at = position.index(log.len());
             prop_assume!(log[at] != byte);
-            let original = verify(&log[..]).unwrap();
+            let original = verify(&log[..], &[]).unwrap();
             let mut edited = log.clone();
             edited[at] = byte;
-            let report = verify(&edited[..]).unwrap();
+            let report = verify(&edited[..], &[]).unwrap();
             let last_line_start = log[..log.len() - 1]
                 .iter()
                 .rposition(|&b| b == b'\n')

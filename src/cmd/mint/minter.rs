@@ -62,6 +62,8 @@ pub(super) struct Stats {
     pub(super) failed: u64,
     pub(super) first_seq: Option<u64>,
     pub(super) last_seq: Option<u64>,
+    /// The log's head after the last append: a checkpoint to keep.
+    pub(super) head: Option<audit::Checkpoint>,
 }
 
 /// The per-run minting state.
@@ -192,13 +194,22 @@ impl Minter<'_> {
                 Pending::Failed { .. } => None,
             })
             .collect();
-        let mut seq = if bodies.is_empty() {
-            0
+        let mut hashes: Vec<audit::Tagged> = Vec::with_capacity(bodies.len());
+        let appended = if bodies.is_empty() {
+            None
         } else {
-            audit::append_bodies(&self.audit_path, &bodies).map_err(MintFailure::Audit)?
+            let appended =
+                audit::append_bodies(&self.audit_path, &bodies, |_, _, hash| hashes.push(*hash))
+                    .map_err(MintFailure::Audit)?;
+            Some(appended)
         };
         drop(bodies);
+        let mut seq = appended.as_ref().map_or(0, |a| a.first_seq);
+        let mut hashes = hashes.iter();
         let mut stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(appended) = appended {
+            stats.head = Some(appended.head);
+        }
         for item in pending {
             match item {
                 Pending::Minted {
@@ -211,7 +222,8 @@ impl Minter<'_> {
                     stats.last_seq = Some(seq);
                     out.extend_from_slice(&text);
                     if self.output.json {
-                        render::json_finish(seq, source_verified, out);
+                        let hash = hashes.next().map_or("", audit::Tagged::as_str);
+                        render::json_finish(seq, hash, source_verified, out);
                     }
                     // The append checked that every record's number fits.
                     seq = seq.wrapping_add(1);

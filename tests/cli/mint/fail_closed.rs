@@ -174,7 +174,10 @@ fn a_damaged_log_is_never_appended_to() {
     damaged.truncate(damaged.len() - 5);
     std::fs::write(lab.log(), &damaged).unwrap();
     let stderr = refuses_to_mint(&lab, &lab.log());
-    assert!(stderr.contains("jwtctl audit verify"), "{stderr}");
+    assert!(
+        stderr.contains("jwtctl audit repair --audit-log"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(lab.log()).unwrap(), damaged);
 }
 
