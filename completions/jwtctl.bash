@@ -613,7 +613,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__mint)
-            opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --color --json --quiet --help"
+            opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --audit-forward --audit-forward-required --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,6 +664,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-forward)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

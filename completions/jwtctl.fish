@@ -112,6 +112,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l verify-with-env -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l operator -d 'Who is minting, for the audit record (default: $JWTCTL_OPERATOR, else the OS user)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l reason -d 'Why, for the audit record' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l audit-forward -d 'Also send each audit record, once synced locally, to syslog (RFC 5424): `unix` (the local socket, /dev/log), `unix:PATH`, `udp:HOST:PORT` or `tcp:HOST:PORT`' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l max-size -d 'Largest accepted old token in bytes (suffixes K, M allowed)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-env -d 'HMAC secret from environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
@@ -130,6 +131,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l keep-claims -d 'C
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l no-exp -d 'Mint a token without `exp`, that never expires (it dies only when the key rotates)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l no-kid -d 'No `kid` in the header'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l unverified-source -d 'Mint even though the old token\'s signature could not be verified (recorded in the audit log as source_verified: false)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l audit-forward-required -d 'A record that cannot be forwarded is fatal (exit 6) and its token is not released, instead of a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'

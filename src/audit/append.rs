@@ -30,7 +30,7 @@ pub(crate) fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, Au
         })
         .collect::<Result<Vec<Body>, AuditError>>()?;
     let mut records = Vec::with_capacity(facts.len());
-    append_with(path, &bodies, |index, seq, prev, _| {
+    append_with(path, &bodies, |index, seq, prev, _, _| {
         records.push(Record::new(seq, &facts[index], prev.as_str().to_owned()));
     })?;
     Ok(records)
@@ -46,8 +46,8 @@ pub(crate) struct Appended {
     pub(crate) head: Checkpoint,
 }
 
-/// Appends one record per body, as one batch, calling `each(index, seq, hash)` with every
-/// record's sequence number and line hash (a checkpoint for it).
+/// Appends one record per body, as one batch, calling `each(index, seq, hash, line)` with every
+/// record's sequence number, line hash (a checkpoint for it) and line, before they are written.
 ///
 /// The log file is created (mode 0600, in a directory created with mode 0700, each fsynced into
 /// its parent when new) when missing, and is never truncated or followed through a symbolic
@@ -64,16 +64,18 @@ pub(crate) struct Appended {
 pub(crate) fn append_bodies<B: AsRef<Body>>(
     path: &Path,
     bodies: &[B],
-    mut each: impl FnMut(usize, u64, &Tagged),
+    mut each: impl FnMut(usize, u64, &Tagged, &[u8]),
 ) -> Result<Appended, AuditError> {
-    append_with(path, bodies, |index, seq, _, hash| each(index, seq, hash))
+    append_with(path, bodies, |index, seq, _, hash, line| {
+        each(index, seq, hash, line)
+    })
 }
 
-/// [`append_bodies`], calling `each(index, seq, prev, hash)` for every record built.
+/// [`append_bodies`], calling `each(index, seq, prev, hash, line)` for every record built.
 fn append_with<B: AsRef<Body>>(
     path: &Path,
     bodies: &[B],
-    each: impl FnMut(usize, u64, &Tagged, &Tagged),
+    each: impl FnMut(usize, u64, &Tagged, &Tagged, &[u8]),
 ) -> Result<Appended, AuditError> {
     let file = open_for_append(path)?;
     let len = file
@@ -127,7 +129,7 @@ pub(super) fn write_or_roll_back(
 fn build_batch<B: AsRef<Body>>(
     tail: &Tail,
     bodies: &[B],
-    mut each: impl FnMut(usize, u64, &Tagged, &Tagged),
+    mut each: impl FnMut(usize, u64, &Tagged, &Tagged, &[u8]),
 ) -> Result<(Vec<u8>, Checkpoint), AuditError> {
     // `{"v":1,"seq":<20 digits>,` + `,"prev":"sha256:<64>"}` + newline.
     const FRAME: usize = 34 + 82 + 1;
@@ -156,7 +158,7 @@ fn build_batch<B: AsRef<Body>>(
             parse_line(line).map_err(|fault| fault.message()),
         );
         let hash = Tagged::of(line);
-        each(index, seq, &prev, &hash);
+        each(index, seq, &prev, &hash, line);
         prev = hash;
         bytes.push(b'\n');
     }

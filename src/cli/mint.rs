@@ -142,6 +142,17 @@ pub struct MintArgs {
     #[arg(long, value_name = "TEXT", help_heading = "Audit")]
     pub reason: Option<String>,
 
+    // Forwarding the audit records off the box.
+    /// Also send each audit record, once synced locally, to syslog (RFC 5424): `unix` (the
+    /// local socket, /dev/log), `unix:PATH`, `udp:HOST:PORT` or `tcp:HOST:PORT`.
+    #[arg(long, value_name = "DEST", help_heading = "Audit")]
+    pub audit_forward: Option<String>,
+
+    /// A record that cannot be forwarded is fatal (exit 6) and its token is not released,
+    /// instead of a warning.
+    #[arg(long, requires = "audit_forward", help_heading = "Audit")]
+    pub audit_forward_required: bool,
+
     /// Do not ask for confirmation on a terminal.
     #[arg(short, long)]
     pub yes: bool,

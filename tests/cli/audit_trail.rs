@@ -410,3 +410,33 @@ fn readers_never_see_half_an_append() {
     let (code, report) = verify_against(&lab, &[]);
     assert_eq!((code, report.records), (0, (1 + WRITERS * TOKENS) as u64));
 }
+
+#[test]
+fn free_text_holding_a_token_or_a_secret_is_refused_and_never_stored() {
+    let lab = Lab::new();
+    mint_n(&lab, 1);
+    let before = std::fs::read(lab.log()).unwrap();
+    let token = crate::mint::signed(crate::mint::OLD_SECRET, r#"{"sub":"u"}"#);
+    let reason = format!("replaces {token}");
+    let claim = format!("sub={}", crate::mint::NEW_SECRET);
+    let nested = format!("act:={{\"tok\":\"{token}\"}}");
+    let cases: [&[&str]; 3] = [
+        &["--reason", &reason],
+        &["--claim", &claim],
+        &["--claim", &nested],
+    ];
+    for args in cases {
+        let assert = lab
+            .mint()
+            .args(["--exp", "1h", "--claim", "role=x"])
+            .args(args)
+            .assert()
+            .code(2);
+        let output = assert.get_output();
+        assert!(output.stdout.is_empty());
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("refusing to mint"), "{stderr}");
+        assert!(!stderr.contains(&token) && !stderr.contains(crate::mint::NEW_SECRET));
+        assert_eq!(std::fs::read(lab.log()).unwrap(), before, "{args:?}");
+    }
+}

@@ -3,6 +3,8 @@
 
 mod audit;
 #[cfg(unix)]
+mod audit_forward;
+#[cfg(unix)]
 mod audit_trail;
 mod decode;
 mod errors;

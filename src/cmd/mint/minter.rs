@@ -83,9 +83,18 @@ pub(super) struct Minter<'k> {
     pub(super) pending: Mutex<Vec<Pending>>,
     pub(super) stats: Mutex<Stats>,
     pub(super) progress: Progress,
+    /// `--audit-forward`: where each record goes once synced.
+    pub(super) forward: Option<super::forward::Forwarder>,
 }
 
 impl Minter<'_> {
+    /// The warning for records that could not be forwarded (not fatal), once per run.
+    pub(super) fn forward_warning(&self, err: &mut dyn Write) {
+        if let Some(text) = self.forward.as_ref().and_then(|f| f.warning()) {
+            crate::cmd::warn(err, &self.output.err_style, &text);
+        }
+    }
+
     /// Mint from one old token (or none), without writing anything yet. `input` is the line
     /// and whether it was cut short for being too long.
     pub(super) fn mint<'a>(
@@ -195,15 +204,24 @@ impl Minter<'_> {
             })
             .collect();
         let mut hashes: Vec<audit::Tagged> = Vec::with_capacity(bodies.len());
+        let mut forwarded = Vec::new();
         let appended = if bodies.is_empty() {
             None
         } else {
-            let appended =
-                audit::append_bodies(&self.audit_path, &bodies, |_, _, hash| hashes.push(*hash))
-                    .map_err(MintFailure::Audit)?;
+            let appended = audit::append_bodies(&self.audit_path, &bodies, |_, seq, hash, line| {
+                hashes.push(*hash);
+                if let Some(forward) = &self.forward {
+                    forwarded.push(forward.message(seq, hash.as_str(), line));
+                }
+            })
+            .map_err(MintFailure::Audit)?;
             Some(appended)
         };
         drop(bodies);
+        if let Some(forward) = &self.forward {
+            // After the local sync, before any token is released.
+            forward.send_all(&forwarded)?;
+        }
         let mut seq = appended.as_ref().map_or(0, |a| a.first_seq);
         let mut hashes = hashes.iter();
         let mut stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);

@@ -33,6 +33,7 @@ impl Minter<'_> {
             .map_err(Failure::from)?;
         out.write_all(&text)?;
         out.flush()?;
+        self.forward_warning(err);
         let stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
         if exit == Exit::Ok && !self.output.json {
             let _ = writeln!(
