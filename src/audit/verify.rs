@@ -214,8 +214,8 @@ impl Walk {
             (true, false) => Some(self.previous_edited(line.number, seq)),
             (false, true) => Some(self.seq_edited(line.number, seq)),
             (false, false) if seq > expected => {
-                let next_seq = lines.peek()?.and_then(|next| peek_seq(&next.bytes));
-                Some(self.gap(line.number, seq, next_seq == Some(expected)))
+                let later = found_later(lines, expected)?;
+                Some(self.gap(line.number, seq, later))
             }
             (false, false) => Some(self.backwards(line.number, seq)),
         };
@@ -293,11 +293,11 @@ impl Walk {
     }
 
     /// The seq jumps forward: records are missing, or the missing one comes next (moved).
-    fn gap(&self, line: usize, seq: u64, missing_comes_next: bool) -> Break {
+    fn gap(&self, line: usize, seq: u64, later: Option<usize>) -> Break {
         let expected = self.last_seq + 1;
-        let (kind, message) = if missing_comes_next {
+        let (kind, message) = if let Some(at) = later {
             let message = format!(
-                "line {line} has seq {seq} but seq {expected} was expected and follows it: \
+                "line {line} has seq {seq} but seq {expected} was expected, and is at line {at}: \
                  records were swapped or moved"
             );
             (BreakKind::Reordered, message)
@@ -335,6 +335,20 @@ impl Walk {
             ),
         }
     }
+}
+
+/// The line number of a later line with seq `wanted`, reading the rest of the log (only done
+/// at the first break, so the walk stops there anyway).
+fn found_later<R: BufRead>(lines: &mut LineReader<R>, wanted: u64) -> io::Result<Option<usize>> {
+    while let Some(line) = lines.next_line()? {
+        if line.too_long {
+            return Ok(None);
+        }
+        if peek_seq(&line.bytes) == Some(wanted) {
+            return Ok(Some(line.number));
+        }
+    }
+    Ok(None)
 }
 
 /// Breaks visible without parsing: an overlong line, or a last line without its newline.

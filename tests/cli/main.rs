@@ -5,6 +5,8 @@ mod audit;
 #[cfg(unix)]
 mod audit_forward;
 #[cfg(unix)]
+mod audit_tampering;
+#[cfg(unix)]
 mod audit_trail;
 mod decode;
 mod errors;
