@@ -43,6 +43,24 @@ fn records_go_to_a_udp_listener() {
     assert_message(&text(&buf[..n]), 1, &last_line(&lab));
 }
 
+#[test]
+fn records_go_to_a_local_datagram_socket() {
+    let lab = Lab::new();
+    let path = lab.dir.path().join("log.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&path).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    lab.mint()
+        .args(["--claim", "sub=a", "--exp", "1h", "--audit-forward"])
+        .arg(format!("unix:{}", path.display()))
+        .assert()
+        .code(0);
+    let mut buf = vec![0; 70_000];
+    let n = socket.recv(&mut buf).unwrap();
+    assert_message(&text(&buf[..n]), 1, &last_line(&lab));
+}
+
 /// Reads octet-counted frames (RFC 6587) until the peer closes.
 fn frames(stream: impl Read) -> Vec<String> {
     let mut reader = BufReader::new(stream);
