@@ -161,6 +161,10 @@ fn repair(
         bytes: 0,
         bytes_sha256: audit::Tagged::genesis().as_str().to_owned(),
     };
+    // Repair never creates a log.
+    if let Err(e) = path.symlink_metadata() {
+        return Err(read_failure(&path, &e).into());
+    }
     let found = audit::repair(&path, args.yes, facts)
         .map_err(|e| Failure::new(Exit::AuditFailure, e.to_string()))?;
     if !output.quiet {

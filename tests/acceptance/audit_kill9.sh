@@ -16,6 +16,7 @@ with open(sys.argv[1], "wb") as f:
         s = b(hmac.new(b"old", h + b"." + p, hashlib.sha256).digest())
         f.write(h + b"." + p + b"." + s + b"\n")
 PY
+"$bin" mint --claim sub=seed --exp 1h --secret-env NEW_SECRET >/dev/null 2>&1
 orphans=0 repaired=0
 for k in $(seq "$kills"); do
   "$bin" mint --from - --unverified-source --exp 1h --secret-env NEW_SECRET \

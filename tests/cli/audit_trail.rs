@@ -304,6 +304,13 @@ fn a_torn_tail_is_named_repaired_and_the_log_appendable_again() {
 }
 
 #[test]
+fn repair_never_creates_a_log() {
+    let lab = Lab::new();
+    lab.audit("repair").arg("--yes").assert().code(7);
+    assert!(!lab.log().exists());
+}
+
+#[test]
 fn every_record_carries_the_os_identity() {
     let lab = Lab::new();
     lab.mint()
