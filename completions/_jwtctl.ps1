@@ -124,6 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)')
             [CompletionResult]::new('--operator', '--operator', [CompletionResultType]::ParameterName, 'Who is minting, for the audit record (default: $JWTCTL_OPERATOR, else the OS user)')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the audit record')
+            [CompletionResult]::new('--audit-forward', '--audit-forward', [CompletionResultType]::ParameterName, 'Also send each audit record, once synced locally, to syslog (RFC 5424): `unix` (the local socket, /dev/log), `unix:PATH`, `udp:HOST:PORT` or `tcp:HOST:PORT`')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Largest accepted old token in bytes (suffixes K, M allowed)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'HMAC secret from environment variable NAME')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'HMAC secret from a file, byte for byte (a trailing newline is part of it)')
@@ -137,6 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--no-exp', '--no-exp', [CompletionResultType]::ParameterName, 'Mint a token without `exp`, that never expires (it dies only when the key rotates)')
             [CompletionResult]::new('--no-kid', '--no-kid', [CompletionResultType]::ParameterName, 'No `kid` in the header')
             [CompletionResult]::new('--unverified-source', '--unverified-source', [CompletionResultType]::ParameterName, 'Mint even though the old token''s signature could not be verified (recorded in the audit log as source_verified: false)')
+            [CompletionResult]::new('--audit-forward-required', '--audit-forward-required', [CompletionResultType]::ParameterName, 'A record that cannot be forwarded is fatal (exit 6) and its token is not released, instead of a warning')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'HMAC secret from stdin (only when the token is given as an argument)')
@@ -158,6 +160,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'List mint records (human table, or the stored JSON lines with --json)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check every record''s hash-chain link and sequence number; print the head hash')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -177,7 +181,31 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;audit;verify' {
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)')
+            [CompletionResult]::new('--expect-head', '--expect-head', [CompletionResultType]::ParameterName, 'A checkpoint seen earlier (from `audit head` or a mint): the log must still hold record SEQ with this hash. Repeatable')
+            [CompletionResult]::new('--expect-head-file', '--expect-head-file', [CompletionResultType]::ParameterName, 'A file of checkpoints, one SEQ:HASH per line (blank lines and `#` comments ignored)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'jwtctl;audit;head' {
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'jwtctl;audit;repair' {
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)')
+            [CompletionResult]::new('--operator', '--operator', [CompletionResultType]::ParameterName, 'Who is repairing, for the repair record (default: $JWTCTL_OPERATOR, else the OS user)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Cut the unfinished line and append the repair record (default: only show it)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per token (JSON Lines for batches)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit code is the answer')
@@ -188,6 +216,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;audit;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'List mint records (human table, or the stored JSON lines with --json)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check every record''s hash-chain link and sequence number; print the head hash')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -195,6 +225,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;audit;help;verify' {
+            break
+        }
+        'jwtctl;audit;help;head' {
+            break
+        }
+        'jwtctl;audit;help;repair' {
             break
         }
         'jwtctl;audit;help;help' {
@@ -228,12 +264,20 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;help;audit' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'List mint records (human table, or the stored JSON lines with --json)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Re-check every record''s hash-chain link and sequence number; print the head hash')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record')
             break
         }
         'jwtctl;help;audit;show' {
             break
         }
         'jwtctl;help;audit;verify' {
+            break
+        }
+        'jwtctl;help;audit;head' {
+            break
+        }
+        'jwtctl;help;audit;repair' {
             break
         }
         'jwtctl;help;help' {

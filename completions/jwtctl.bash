@@ -37,8 +37,14 @@ _jwtctl() {
             jwtctl,verify)
                 cmd="jwtctl__subcmd__verify"
                 ;;
+            jwtctl__subcmd__audit,head)
+                cmd="jwtctl__subcmd__audit__subcmd__head"
+                ;;
             jwtctl__subcmd__audit,help)
                 cmd="jwtctl__subcmd__audit__subcmd__help"
+                ;;
+            jwtctl__subcmd__audit,repair)
+                cmd="jwtctl__subcmd__audit__subcmd__repair"
                 ;;
             jwtctl__subcmd__audit,show)
                 cmd="jwtctl__subcmd__audit__subcmd__show"
@@ -46,8 +52,14 @@ _jwtctl() {
             jwtctl__subcmd__audit,verify)
                 cmd="jwtctl__subcmd__audit__subcmd__verify"
                 ;;
+            jwtctl__subcmd__audit__subcmd__help,head)
+                cmd="jwtctl__subcmd__audit__subcmd__help__subcmd__head"
+                ;;
             jwtctl__subcmd__audit__subcmd__help,help)
                 cmd="jwtctl__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            jwtctl__subcmd__audit__subcmd__help,repair)
+                cmd="jwtctl__subcmd__audit__subcmd__help__subcmd__repair"
                 ;;
             jwtctl__subcmd__audit__subcmd__help,show)
                 cmd="jwtctl__subcmd__audit__subcmd__help__subcmd__show"
@@ -75,6 +87,12 @@ _jwtctl() {
                 ;;
             jwtctl__subcmd__help,verify)
                 cmd="jwtctl__subcmd__help__subcmd__verify"
+                ;;
+            jwtctl__subcmd__help__subcmd__audit,head)
+                cmd="jwtctl__subcmd__help__subcmd__audit__subcmd__head"
+                ;;
+            jwtctl__subcmd__help__subcmd__audit,repair)
+                cmd="jwtctl__subcmd__help__subcmd__audit__subcmd__repair"
                 ;;
             jwtctl__subcmd__help__subcmd__audit,show)
                 cmd="jwtctl__subcmd__help__subcmd__audit__subcmd__show"
@@ -107,7 +125,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__audit)
-            opts="-q -h --color --json --quiet --help show verify help"
+            opts="-q -h --color --json --quiet --help show verify head repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -124,8 +142,30 @@ _jwtctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtctl__subcmd__audit__subcmd__head)
+            opts="-q -h --audit-log --color --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtctl__subcmd__audit__subcmd__help)
-            opts="show verify help"
+            opts="show verify head repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,7 +178,35 @@ _jwtctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        jwtctl__subcmd__audit__subcmd__help__subcmd__head)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         jwtctl__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__audit__subcmd__help__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -173,6 +241,32 @@ _jwtctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__audit__subcmd__repair)
+            opts="-q -h --audit-log --yes --operator --color --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -219,13 +313,21 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__audit__subcmd__verify)
-            opts="-q -h --audit-log --color --json --quiet --help"
+            opts="-q -h --audit-log --expect-head --expect-head-file --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-head-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -357,8 +459,36 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help__subcmd__audit)
-            opts="show verify"
+            opts="show verify head repair"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__help__subcmd__audit__subcmd__head)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtctl__subcmd__help__subcmd__audit__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -483,7 +613,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__mint)
-            opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --allow-weak-key --allow-insecure-jwks-http --color --json --quiet --help"
+            opts="-y -q -h --from --id-claim --keep-claims --claim --unset --exp --no-exp --kid --no-kid --typ --verify-with --verify-with-env --unverified-source --audit-log --operator --reason --audit-forward --audit-forward-required --yes --max-size --secret-env --secret-file --secret-stdin --secret --key --jwks --secret-encoding --alg --allow-weak-key --allow-insecure-jwks-http --color --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +664,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-forward)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -116,6 +116,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
             cand --operator 'Who is minting, for the audit record (default: $JWTCTL_OPERATOR, else the OS user)'
             cand --reason 'Why, for the audit record'
+            cand --audit-forward 'Also send each audit record, once synced locally, to syslog (RFC 5424): `unix` (the local socket, /dev/log), `unix:PATH`, `udp:HOST:PORT` or `tcp:HOST:PORT`'
             cand --max-size 'Largest accepted old token in bytes (suffixes K, M allowed)'
             cand --secret-env 'HMAC secret from environment variable NAME'
             cand --secret-file 'HMAC secret from a file, byte for byte (a trailing newline is part of it)'
@@ -129,6 +130,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --no-exp 'Mint a token without `exp`, that never expires (it dies only when the key rotates)'
             cand --no-kid 'No `kid` in the header'
             cand --unverified-source 'Mint even though the old token''s signature could not be verified (recorded in the audit log as source_verified: false)'
+            cand --audit-forward-required 'A record that cannot be forwarded is fatal (exit 6) and its token is not released, instead of a warning'
             cand -y 'Do not ask for confirmation on a terminal'
             cand --yes 'Do not ask for confirmation on a terminal'
             cand --secret-stdin 'HMAC secret from stdin (only when the token is given as an argument)'
@@ -149,6 +151,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand show 'List mint records (human table, or the stored JSON lines with --json)'
             cand verify 'Re-check every record''s hash-chain link and sequence number; print the head hash'
+            cand head 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+            cand repair 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;audit;show'= {
@@ -166,7 +170,29 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;audit;verify'= {
             cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
+            cand --expect-head 'A checkpoint seen earlier (from `audit head` or a mint): the log must still hold record SEQ with this hash. Repeatable'
+            cand --expect-head-file 'A file of checkpoints, one SEQ:HASH per line (blank lines and `#` comments ignored)'
             cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
+            cand -q 'Print nothing on stdout; the exit code is the answer'
+            cand --quiet 'Print nothing on stdout; the exit code is the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'jwtctl;audit;head'= {
+            cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
+            cand -q 'Print nothing on stdout; the exit code is the answer'
+            cand --quiet 'Print nothing on stdout; the exit code is the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'jwtctl;audit;repair'= {
+            cand --audit-log 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)'
+            cand --operator 'Who is repairing, for the repair record (default: $JWTCTL_OPERATOR, else the OS user)'
+            cand --color 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --yes 'Cut the unfinished line and append the repair record (default: only show it)'
             cand --json 'Machine output: one JSON object per token (JSON Lines for batches)'
             cand -q 'Print nothing on stdout; the exit code is the answer'
             cand --quiet 'Print nothing on stdout; the exit code is the answer'
@@ -176,11 +202,17 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;audit;help'= {
             cand show 'List mint records (human table, or the stored JSON lines with --json)'
             cand verify 'Re-check every record''s hash-chain link and sequence number; print the head hash'
+            cand head 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+            cand repair 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;audit;help;show'= {
         }
         &'jwtctl;audit;help;verify'= {
+        }
+        &'jwtctl;audit;help;head'= {
+        }
+        &'jwtctl;audit;help;repair'= {
         }
         &'jwtctl;audit;help;help'= {
         }
@@ -206,10 +238,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;audit'= {
             cand show 'List mint records (human table, or the stored JSON lines with --json)'
             cand verify 'Re-check every record''s hash-chain link and sequence number; print the head hash'
+            cand head 'Print the log''s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+            cand repair 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
         }
         &'jwtctl;help;audit;show'= {
         }
         &'jwtctl;help;audit;verify'= {
+        }
+        &'jwtctl;help;audit;head'= {
+        }
+        &'jwtctl;help;audit;repair'= {
         }
         &'jwtctl;help;help'= {
         }

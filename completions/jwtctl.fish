@@ -117,6 +117,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l verify-with-env -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l operator -d 'Who is minting, for the audit record (default: $JWTCTL_OPERATOR, else the OS user)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l reason -d 'Why, for the audit record' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l audit-forward -d 'Also send each audit record, once synced locally, to syslog (RFC 5424): `unix` (the local socket, /dev/log), `unix:PATH`, `udp:HOST:PORT` or `tcp:HOST:PORT`' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l max-size -d 'Largest accepted old token in bytes (suffixes K, M allowed)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-env -d 'HMAC secret from environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-file -d 'HMAC secret from a file, byte for byte (a trailing newline is part of it)' -r
@@ -135,6 +136,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l keep-claims -d 'C
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l no-exp -d 'Mint a token without `exp`, that never expires (it dies only when the key rotates)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l no-kid -d 'No `kid` in the header'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l unverified-source -d 'Mint even though the old token\'s signature could not be verified (recorded in the audit log as source_verified: false)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l audit-forward-required -d 'A record that cannot be forwarded is fatal (exit 6) and its token is not released, instead of a warning'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l secret-stdin -d 'HMAC secret from stdin (only when the token is given as an argument)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l allow-weak-key -d 'Use an HMAC secret shorter than the hash output anyway (RFC 7518 §3.2 forbids it; for diagnosis only: anyone who guesses such a secret can forge tokens)'
@@ -142,15 +144,17 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l allow-insecure-jw
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -f -a "show" -d 'List mint records (human table, or the stored JSON lines with --json)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -f -a "verify" -d 'Re-check every record\'s hash-chain link and sequence number; print the head hash'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -f -a "show" -d 'List mint records (human table, or the stored JSON lines with --json)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -f -a "verify" -d 'Re-check every record\'s hash-chain link and sequence number; print the head hash'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -f -a "head" -d 'Print the log\'s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -f -a "repair" -d 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and not __fish_seen_subcommand_from show verify head repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l since -d 'Only records minted at or after TIME (RFC 3339 or Unix seconds)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -l until -d 'Only records minted at or before TIME (RFC 3339 or Unix seconds)' -r
@@ -163,14 +167,34 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_sub
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l expect-head -d 'A checkpoint seen earlier (from `audit head` or a mint): the log must still hold record SEQ with this hash. Repeatable' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l expect-head-file -d 'A file of checkpoints, one SEQ:HASH per line (blank lines and `#` comments ignored)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from repair" -l audit-log -d 'The audit log (default: $JWTCTL_AUDIT_LOG, else $XDG_STATE_HOME/jwtctl/audit.jsonl)' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from repair" -l operator -d 'Who is repairing, for the repair record (default: $JWTCTL_OPERATOR, else the OS user)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from repair" -l color -d 'When to colour output: auto (the default: terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t'Colour when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from repair" -l yes -d 'Cut the unfinished line and append the repair record (default: only show it)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from repair" -l json -d 'Machine output: one JSON object per token (JSON Lines for batches)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from repair" -s q -l quiet -d 'Print nothing on stdout; the exit code is the answer'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "show" -d 'List mint records (human table, or the stored JSON lines with --json)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Re-check every record\'s hash-chain link and sequence number; print the head hash'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the log\'s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "decode" -d 'Show a token\'s header, claims and time facts WITHOUT verifying it'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "verify" -d 'Verify a token\'s signature and claims with your keys; report every check, a verdict, why, and the next step'
@@ -181,3 +205,5 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from decode verify fingerprint completions mint audit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "show" -d 'List mint records (human table, or the stored JSON lines with --json)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Re-check every record\'s hash-chain link and sequence number; print the head hash'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the log\'s head as a checkpoint, SEQ:HASH, after checking the whole chain'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "repair" -d 'Cut an unfinished last line (left by a crash or a full disk mid-append) and record the cut as a `repair` record'

@@ -10,7 +10,8 @@ mod deferred;
 mod mint;
 pub use deferred::Deferred;
 pub use mint::{
-    AuditCommand, AuditLogArg, AuditShowArgs, AuditVerifyArgs, ClaimArg, MintArgs, parse_claim,
+    AuditCommand, AuditHeadArgs, AuditLogArg, AuditRepairArgs, AuditShowArgs, AuditVerifyArgs,
+    ClaimArg, MintArgs, parse_claim,
 };
 
 /// Largest value `--max-size` accepts.
@@ -88,6 +89,8 @@ impl Cli {
             Command::Audit(audit) => audit.common.then(match &audit.command {
                 AuditCommand::Show(args) => args.common,
                 AuditCommand::Verify(args) => args.common,
+                AuditCommand::Head(args) => args.common,
+                AuditCommand::Repair(args) => args.common,
             }),
         };
         self.common.then(later)
@@ -481,6 +484,8 @@ mod tests {
             &["mint"],
             &["audit", "show"],
             &["audit", "verify"],
+            &["audit", "head"],
+            &["audit", "repair"],
         ] {
             let none = parse(command);
             assert_eq!(none, Common::default(), "{command:?}");

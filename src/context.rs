@@ -36,6 +36,20 @@ pub struct Context {
     host: OnceLock<Option<String>>,
     /// Where the host's name is read from (none for a test context).
     host_file: Option<&'static str>,
+    /// The process's real uid and its name in the password database: read when first asked
+    /// for (never, for a test context).
+    os_user: OnceLock<Option<OsUser>>,
+    /// Whether to ask the operating system for [`Context::os_user`].
+    real_os: bool,
+}
+
+/// Who the operating system says runs jwtctl.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OsUser {
+    /// The real user id.
+    pub(crate) uid: u32,
+    /// Its name in the password database, when it has one.
+    pub(crate) name: Option<String>,
 }
 
 impl Context {
@@ -49,6 +63,8 @@ impl Context {
             env: OnceLock::new(),
             host: OnceLock::new(),
             host_file: Some("/etc/hostname"),
+            os_user: OnceLock::new(),
+            real_os: true,
         }
     }
 
@@ -63,6 +79,8 @@ impl Context {
             env: OnceLock::from(Vec::new()),
             host: OnceLock::new(),
             host_file: None,
+            os_user: OnceLock::new(),
+            real_os: false,
         }
     }
 
@@ -113,6 +131,24 @@ impl Context {
             .as_deref()
     }
 
+    /// The real uid and its user name from the password database (which may be NSS-backed:
+    /// LDAP, SSSD), looked up once; `None` in a test context or off Unix.
+    pub(crate) fn os_user(&self) -> Option<&OsUser> {
+        self.os_user
+            .get_or_init(|| self.real_os.then(read_os_user).flatten())
+            .as_ref()
+    }
+
+    /// A test context that reports this OS user.
+    #[cfg(test)]
+    pub(crate) fn with_os_user(self, uid: u32, name: Option<&str>) -> Self {
+        let _ = self.os_user.set(Some(OsUser {
+            uid,
+            name: name.map(str::to_owned),
+        }));
+        self
+    }
+
     /// Whether to colour a stream that is (or is not) a terminal.
     pub(crate) fn color(&self, choice: ColorChoice, stream_is_tty: bool) -> bool {
         match choice {
@@ -125,6 +161,24 @@ impl Context {
             }
         }
     }
+}
+
+#[cfg(unix)]
+fn read_os_user() -> Option<OsUser> {
+    let uid = nix::unistd::getuid();
+    let name = nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map(|user| user.name);
+    Some(OsUser {
+        uid: uid.as_raw(),
+        name,
+    })
+}
+
+#[cfg(not(unix))]
+fn read_os_user() -> Option<OsUser> {
+    None
 }
 
 #[cfg(test)]
@@ -158,6 +212,16 @@ mod tests {
         assert_eq!(Context::fixed(0).host_name(), None);
         let ctx = Context::fixed(0).with_var("HOSTNAME", "build-7");
         assert_eq!(ctx.host_name(), Some("build-7"));
+    }
+
+    #[test]
+    fn the_os_user_comes_from_the_process_not_the_environment() {
+        assert_eq!(Context::fixed(0).os_user(), None);
+        let ctx = Context::from_process();
+        let user = ctx.os_user().expect("a uid");
+        assert_eq!(user.uid, rustix::process::getuid().as_raw());
+        let ctx = Context::fixed(0).with_os_user(7, Some("svc"));
+        assert_eq!(ctx.os_user().map(|u| u.uid), Some(7));
     }
 
     #[test]

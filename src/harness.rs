@@ -42,7 +42,7 @@ pub fn token_reader(bytes: &[u8]) {
 
 /// Arbitrary bytes as an audit log: chain verification and listing.
 pub fn audit_log(bytes: &[u8]) {
-    let _ = crate::audit::verify(bytes);
+    let _ = crate::audit::verify(bytes, &[]);
     let _ = crate::audit::show(bytes, &crate::audit::Filter::default(), |_, _| Ok(()));
 }
 

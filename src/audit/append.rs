@@ -1,20 +1,19 @@
-//! Appending a batch of records under an exclusive lock. Unix only: the log is created with
-//! mode 0600, opened without following a symbolic link, and read at offsets.
+//! Appending a batch of records under an exclusive lock, rolled back to the previous length
+//! when a write or sync fails. Unix only (see [`super::file`]).
 
-use std::fs::{DirBuilder, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
+use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 
-use super::AuditError;
+#[cfg(test)]
+use super::file::TAIL_CHUNK;
+use super::file::{Tail, open_for_append, read_tail};
 use super::record::{Body, MAX_LINE_BYTES, Tagged, parse_line, write_line};
 #[cfg(test)]
 use super::record::{GENESIS, sha256_tagged};
 #[cfg(test)]
 use super::record::{MintFacts, Record};
-
-/// How many bytes are read per step while looking backwards for the start of the last line.
-const TAIL_CHUNK: u64 = 4096;
+use super::{AuditError, Checkpoint};
 
 /// Appends one record per element of `facts`, as one batch, and returns the records written.
 ///
@@ -31,164 +30,95 @@ pub(crate) fn append(path: &Path, facts: &[MintFacts]) -> Result<Vec<Record>, Au
         })
         .collect::<Result<Vec<Body>, AuditError>>()?;
     let mut records = Vec::with_capacity(facts.len());
-    append_with(path, &bodies, |index, seq, prev| {
+    append_with(path, &bodies, |index, seq, prev, _, _| {
         records.push(Record::new(seq, &facts[index], prev.as_str().to_owned()));
     })?;
     Ok(records)
 }
 
-/// Appends one record per body, as one batch, and returns the sequence number of the first
-/// (the others follow it consecutively).
-///
-/// The log file is created (mode 0600, in a directory created with mode 0700) when missing, and is
-/// never truncated or followed through a symbolic link. The whole batch happens under an exclusive
-/// lock on the file: read the last record → write every line with one `write_all` → `sync_data`.
-/// Concurrent callers therefore never interleave, lose or fork records.
-///
-/// Only the last line is read (backwards from the end), not the whole log: if it is incomplete or
-/// not a valid record, nothing is written and the error tells the operator to run
-/// `jwtctl audit verify`. A record the verifier would reject is never written either.
-/// An empty batch writes nothing, but still creates the log and checks its tail.
-pub(crate) fn append_bodies<B: AsRef<Body>>(path: &Path, bodies: &[B]) -> Result<u64, AuditError> {
-    append_with(path, bodies, |_, _, _| {})
+/// What an append wrote: the first sequence number (the others follow it consecutively) and
+/// the new head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Appended {
+    /// Sequence number of the first record written.
+    pub(crate) first_seq: u64,
+    /// The log's head after the append: the last record's seq and line hash.
+    pub(crate) head: Checkpoint,
 }
 
-/// [`append_bodies`], calling `each(index, seq, prev)` for every record built.
+/// Appends one record per body, as one batch, calling `each(index, seq, hash, line)` with every
+/// record's sequence number, line hash (a checkpoint for it) and line, before they are written.
+///
+/// The log file is created (mode 0600, in a directory created with mode 0700, each fsynced into
+/// its parent when new) when missing, and is never truncated or followed through a symbolic
+/// link; a log or directory that another user could write is refused. The whole batch happens
+/// under an exclusive lock on the file: read the last record → write every line with one
+/// `write_all` → `sync_data`. Concurrent callers therefore never interleave, lose or fork
+/// records. When the write or the sync fails (a full disk), the file is cut back to its length
+/// before the batch, still under the lock, so no torn line is left behind.
+///
+/// Only the last line is read (backwards from the end), not the whole log: if it is incomplete or
+/// not a valid record, nothing is written and the error says how to repair it. A record the
+/// verifier would reject is never written either. An empty batch writes nothing, but still
+/// creates the log and checks its tail.
+pub(crate) fn append_bodies<B: AsRef<Body>>(
+    path: &Path,
+    bodies: &[B],
+    mut each: impl FnMut(usize, u64, &Tagged, &[u8]),
+) -> Result<Appended, AuditError> {
+    append_with(path, bodies, |index, seq, _, hash, line| {
+        each(index, seq, hash, line)
+    })
+}
+
+/// [`append_bodies`], calling `each(index, seq, prev, hash, line)` for every record built.
 fn append_with<B: AsRef<Body>>(
     path: &Path,
     bodies: &[B],
-    each: impl FnMut(usize, u64, &Tagged),
-) -> Result<u64, AuditError> {
-    let mut file = open_log(path)?;
-    file.lock().map_err(|e| AuditError::io("lock", path, e))?;
-    let tail = read_tail(&file, path)?;
-    let bytes = build_batch(&tail, bodies, each)?;
-    file.write_all(&bytes)
-        .map_err(|e| AuditError::io("write to", path, e))?;
-    file.sync_data()
-        .map_err(|e| AuditError::io("sync", path, e))?;
-    // Dropping `file` closes it, which releases the lock.
-    Ok(tail.seq + 1)
-}
-
-/// Opens the log for reading and appending, creating it and its directory when missing.
-fn open_log(path: &Path) -> Result<File, AuditError> {
-    refuse_symlink(path)?;
-    create_parent(path)?;
-    let file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        // Closes the race between the symlink check above and this open.
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)
-        .map_err(|e| match e.raw_os_error() {
-            Some(code) if code == rustix::io::Errno::LOOP.raw_os_error() => AuditError::Symlink {
-                path: path.to_path_buf(),
-            },
-            _ => AuditError::io("open", path, e),
-        })?;
-    let metadata = file
-        .metadata()
-        .map_err(|e| AuditError::io("inspect", path, e))?;
-    if !metadata.is_file() {
-        return Err(AuditError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(file)
-}
-
-fn refuse_symlink(path: &Path) -> Result<(), AuditError> {
-    match path.symlink_metadata() {
-        Ok(meta) if meta.file_type().is_symlink() => Err(AuditError::Symlink {
-            path: path.to_path_buf(),
-        }),
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(AuditError::io("inspect", path, e)),
-    }
-}
-
-fn create_parent(path: &Path) -> Result<(), AuditError> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| AuditError::io("create the directory of", path, e)),
-        _ => Ok(()),
-    }
-}
-
-/// Where the chain currently ends.
-struct Tail {
-    seq: u64,
-    hash: Tagged,
-}
-
-/// Finds the last record (reading backwards from the end) and hashes its line.
-fn read_tail(file: &File, path: &Path) -> Result<Tail, AuditError> {
+    each: impl FnMut(usize, u64, &Tagged, &Tagged, &[u8]),
+) -> Result<Appended, AuditError> {
+    let file = open_for_append(path)?;
     let len = file
         .metadata()
         .map_err(|e| AuditError::io("inspect", path, e))?
         .len();
-    if len == 0 {
-        return Ok(Tail {
-            seq: 0,
-            hash: Tagged::genesis(),
-        });
-    }
-    let corrupt = |detail: String| AuditError::CorruptTail {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let read_err = |e| AuditError::io("read", path, e);
-    if read_at(file, len - 1, 1).map_err(read_err)? != b"\n" {
-        return Err(corrupt(
-            "its last line is incomplete (no final newline)".into(),
-        ));
-    }
-    let start = last_line_start(file, len - 1)
-        .map_err(read_err)?
-        .ok_or_else(|| {
-            corrupt(format!(
-                "its last line is longer than {MAX_LINE_BYTES} bytes"
-            ))
-        })?;
-    let line = read_at(file, start, len - 1 - start).map_err(read_err)?;
-    let record =
-        parse_line(&line).map_err(|fault| corrupt(format!("its last line {}", fault.message())))?;
-    Ok(Tail {
-        seq: record.seq,
-        hash: Tagged::of(&line),
+    let tail = read_tail(&file, path, len)?;
+    let (bytes, head) = build_batch(&tail, bodies, each)?;
+    write_or_roll_back(&file, path, &tail, &bytes)?;
+    // Dropping `file` closes it, which releases the lock.
+    Ok(Appended {
+        first_seq: tail.seq + 1,
+        head,
     })
 }
 
-/// The offset where the line ending at `end` (the offset of its newline) starts, or `None` when
-/// that line is longer than [`MAX_LINE_BYTES`].
-fn last_line_start(file: &File, end: u64) -> io::Result<Option<u64>> {
-    let mut pos = end;
-    while pos > 0 {
-        if end - pos > MAX_LINE_BYTES as u64 {
-            return Ok(None);
-        }
-        let step = pos.min(TAIL_CHUNK);
-        let chunk = read_at(file, pos - step, step)?;
-        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
-            return Ok(Some(pos - step + i as u64 + 1));
-        }
-        pos -= step;
+/// Writes `bytes` at the end and syncs them; on failure cuts the file back to `tail.len`.
+pub(super) fn write_or_roll_back(
+    mut file: &File,
+    path: &Path,
+    tail: &Tail,
+    bytes: &[u8],
+) -> Result<(), AuditError> {
+    if bytes.is_empty() {
+        return Ok(());
     }
-    Ok((end <= MAX_LINE_BYTES as u64).then_some(0))
-}
-
-fn read_at(file: &File, offset: u64, len: u64) -> io::Result<Vec<u8>> {
-    let len = usize::try_from(len).map_err(io::Error::other)?;
-    let mut buf = vec![0; len];
-    file.read_exact_at(&mut buf, offset)?;
-    Ok(buf)
+    let failed = match file.write_all(bytes) {
+        Err(e) => Some(("write to", e)),
+        Ok(()) => file.sync_data().err().map(|e| ("sync", e)),
+    };
+    let Some((action, source)) = failed else {
+        return Ok(());
+    };
+    let rolled_back = file
+        .set_len(tail.len)
+        .and_then(|()| file.sync_data())
+        .is_ok();
+    Err(AuditError::WriteFailed {
+        action,
+        path: path.to_path_buf(),
+        source,
+        rolled_back,
+    })
 }
 
 /// Builds the batch's lines: `seq` and `prev` around each body, then the hash for the next.
@@ -199,8 +129,8 @@ fn read_at(file: &File, offset: u64, len: u64) -> io::Result<Vec<u8>> {
 fn build_batch<B: AsRef<Body>>(
     tail: &Tail,
     bodies: &[B],
-    mut each: impl FnMut(usize, u64, &Tagged),
-) -> Result<Vec<u8>, AuditError> {
+    mut each: impl FnMut(usize, u64, &Tagged, &Tagged, &[u8]),
+) -> Result<(Vec<u8>, Checkpoint), AuditError> {
     // `{"v":1,"seq":<20 digits>,` + `,"prev":"sha256:<64>"}` + newline.
     const FRAME: usize = 34 + 82 + 1;
     let total = bodies
@@ -214,7 +144,6 @@ fn build_batch<B: AsRef<Body>>(
         seq = seq
             .checked_add(1)
             .ok_or_else(|| invalid("the sequence number would overflow".into()))?;
-        each(index, seq, &prev);
         let start = bytes.len();
         write_line(seq, body.as_ref(), prev.as_str(), &mut bytes);
         let line = &bytes[start..];
@@ -228,10 +157,18 @@ fn build_batch<B: AsRef<Body>>(
             "the writer produced a line the verifier rejects: {:?}",
             parse_line(line).map_err(|fault| fault.message()),
         );
-        prev = Tagged::of(line);
+        let hash = Tagged::of(line);
+        each(index, seq, &prev, &hash, line);
+        prev = hash;
         bytes.push(b'\n');
     }
-    Ok(bytes)
+    Ok((
+        bytes,
+        Checkpoint {
+            seq,
+            hash: prev.as_str().to_owned(),
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -261,7 +198,7 @@ mod tests {
             .collect();
         assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
         let content = std::fs::read(&path).unwrap();
-        let report = verify(&content[..]).unwrap();
+        let report = verify(&content[..], &[]).unwrap();
         assert_eq!(report.first_break, None);
         assert_eq!(report.records, 6);
         let last_line = content[..content.len() - 1]
@@ -355,7 +292,12 @@ mod tests {
             let err = append(&path, &[sample_facts(3)]).unwrap_err();
             assert!(matches!(err, AuditError::CorruptTail { .. }), "{err}");
             assert!(err.to_string().contains(why), "{err}");
-            assert!(err.to_string().contains("jwtctl audit verify"), "{err}");
+            let fix = if why == "no final newline" {
+                "Fix: jwtctl audit repair --audit-log"
+            } else {
+                "jwtctl audit verify --audit-log"
+            };
+            assert!(err.to_string().contains(fix), "{err}");
             assert_eq!(std::fs::read(&path).unwrap(), damaged);
         }
     }
@@ -387,7 +329,7 @@ mod tests {
             facts.reason = Some("r".repeat(TAIL_CHUNK as usize + TAIL_CHUNK as usize / 2));
             append(&path, &[facts]).unwrap();
         }
-        let report = verify(&std::fs::read(&path).unwrap()[..]).unwrap();
+        let report = verify(&std::fs::read(&path).unwrap()[..], &[]).unwrap();
         assert_eq!((report.records, report.first_break), (3, None));
     }
 
@@ -423,7 +365,7 @@ mod tests {
                 });
             }
         });
-        let report = verify(&std::fs::read(&path).unwrap()[..]).unwrap();
+        let report = verify(&std::fs::read(&path).unwrap()[..], &[]).unwrap();
         assert_eq!(report.first_break, None);
         assert_eq!(report.records, u64::from(THREADS * APPENDS));
     }

@@ -10,8 +10,14 @@
 
 #[cfg(unix)]
 mod append;
+mod checkpoint;
+mod entry;
+#[cfg(unix)]
+mod file;
 mod lines;
 mod record;
+#[cfg(unix)]
+mod repair;
 mod show;
 mod verify;
 
@@ -24,9 +30,17 @@ use std::path::{Path, PathBuf};
 pub(crate) use append::append;
 #[cfg(unix)]
 pub(crate) use append::append_bodies;
-pub(crate) use record::{Body, MintFacts, Record, RunFacts, TokenFacts, token_prefix};
+pub(crate) use checkpoint::{Checkpoint, CheckpointStatus};
+pub(crate) use entry::{Entry, RepairAction, RepairFacts, RepairRecord};
+#[cfg(unix)]
+pub(crate) use file::open_for_reading;
+pub(crate) use record::{
+    Body, MintFacts, OsIdentity, Record, RunFacts, Tagged, TokenFacts, token_prefix,
+};
+#[cfg(unix)]
+pub(crate) use repair::{Repair, repair};
 pub(crate) use show::{Filter, show};
-pub(crate) use verify::{ChainReport, verify};
+pub(crate) use verify::{BreakKind, ChainReport, verify};
 
 /// Why an append was refused. Nothing was written, except for an `Io` error while writing or
 /// syncing, after which the log's tail may be incomplete (and later appends refuse).
@@ -41,6 +55,27 @@ pub(crate) enum AuditError {
     NotAFile {
         /// The log path.
         path: PathBuf,
+    },
+    /// The log or its directory could be changed by someone else.
+    Unsafe {
+        /// The file or directory.
+        path: PathBuf,
+        /// Whether it is the directory.
+        is_dir: bool,
+        /// What is wrong with it.
+        why: UnsafeWhy,
+    },
+    /// Writing or syncing the records failed; the file was cut back to its length before them
+    /// (unless `rolled_back` is false).
+    WriteFailed {
+        /// `"write to"` or `"sync"`.
+        action: &'static str,
+        /// The log path.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+        /// Whether the file is back to its previous length.
+        rolled_back: bool,
     },
     /// An operating-system error.
     Io {
@@ -57,6 +92,8 @@ pub(crate) enum AuditError {
         path: PathBuf,
         /// What is wrong with the last line.
         detail: String,
+        /// The last line is unfinished (no newline): `jwtctl audit repair` can fix it.
+        incomplete: bool,
     },
     /// A record of the batch would not be valid (e.g. a token prefix too long to be a prefix).
     InvalidRecord {
@@ -64,6 +101,23 @@ pub(crate) enum AuditError {
         index: usize,
         /// What is wrong.
         detail: String,
+    },
+}
+
+/// Why a log or directory is unsafe to append to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnsafeWhy {
+    /// Group or other may write it.
+    Writable {
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// Another user owns it.
+    Owner {
+        /// Its owner's uid.
+        owner: u32,
+        /// The appending user's uid.
+        me: u32,
     },
 }
 
@@ -95,10 +149,63 @@ impl fmt::Display for AuditError {
                 path,
                 source,
             } => write!(f, "cannot {action} audit log {path:?}: {source}"),
-            AuditError::CorruptTail { path, detail } => write!(
+            AuditError::Unsafe { path, is_dir, why } => {
+                let what = if *is_dir {
+                    "the directory of the audit log"
+                } else {
+                    "audit log"
+                };
+                match why {
+                    UnsafeWhy::Writable { mode } => write!(
+                        f,
+                        "{what} {path:?} is writable by other users (mode {mode:04o}); \
+                         refusing to use it. Fix: chmod go-w {}",
+                        shell_word(path)
+                    ),
+                    UnsafeWhy::Owner { owner, me } => write!(
+                        f,
+                        "{what} {path:?} is owned by uid {owner}, not by uid {me} (or root); \
+                         refusing to use it. Fix: chown {me} {}",
+                        shell_word(path)
+                    ),
+                }
+            }
+            AuditError::WriteFailed {
+                action,
+                path,
+                source,
+                rolled_back,
+            } => {
+                let cause = match source.kind() {
+                    io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => "the disk is full",
+                    io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only",
+                    _ => "an I/O error",
+                };
+                let state = if *rolled_back {
+                    "the log was cut back to its previous length, nothing was recorded"
+                } else {
+                    "cutting the log back failed too: run `jwtctl audit verify`"
+                };
+                write!(
+                    f,
+                    "cannot {action} audit log {path:?}: {cause} ({source}); {state}"
+                )
+            }
+            AuditError::CorruptTail {
+                path,
+                detail,
+                incomplete: true,
+            } => write!(
+                f,
+                "audit log {path:?}: {detail}, as a crash or a full disk mid-append leaves it; \
+                 refusing to append. Fix: jwtctl audit repair --audit-log {}",
+                shell_word(path)
+            ),
+            AuditError::CorruptTail { path, detail, .. } => write!(
                 f,
                 "audit log {path:?}: {detail}; refusing to append. \
-                 Run `jwtctl audit verify` and repair the log"
+                 Run `jwtctl audit verify --audit-log {}` to see what is wrong",
+                shell_word(path)
             ),
             AuditError::InvalidRecord { index, detail } => {
                 write!(
@@ -111,10 +218,21 @@ impl fmt::Display for AuditError {
     }
 }
 
+/// A path as one shell word: bare when it is plain, else single-quoted (escaped for display).
+fn shell_word(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.into_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 impl std::error::Error for AuditError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            AuditError::Io { source, .. } => Some(source),
+            AuditError::Io { source, .. } | AuditError::WriteFailed { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -43,6 +43,9 @@ pub(crate) struct MintFacts {
     pub(crate) operator: String,
     /// The host the mint ran on.
     pub(crate) host: String,
+    /// The OS identity of the process, beside the declared operator.
+    #[serde(flatten)]
+    pub(crate) os: OsIdentity,
     /// CI context variables (e.g. job id); omitted from the line when empty.
     #[serde(default)]
     pub(crate) ci: BTreeMap<String, String>,
@@ -75,6 +78,22 @@ pub(crate) struct MintFacts {
     pub(crate) new_token_prefix: String,
     /// Whether the source token's signature was verified before minting.
     pub(crate) source_verified: bool,
+}
+
+/// Who the operating system says ran a mint or a repair: the real uid, its name in the password
+/// database, and `SUDO_USER` when set. Each member is omitted from the line when unknown (and
+/// in records written before they were recorded).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct OsIdentity {
+    /// The real user id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) uid: Option<u32>,
+    /// The user name the password database gives for `uid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) os_user: Option<String>,
+    /// `SUDO_USER`: who ran `sudo`, when the process runs under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) sudo_user: Option<String>,
 }
 
 /// One line of the audit log: the mint facts plus version, sequence number and chain link.
@@ -319,6 +338,11 @@ impl Body {
     pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.0
     }
+
+    /// A body from members already in canonical form (another kind of record's).
+    pub(super) fn from_members(members: Vec<u8>) -> Body {
+        Body(members)
+    }
 }
 
 impl AsRef<Body> for Body {
@@ -378,6 +402,8 @@ struct Shared<'a> {
     time: i64,
     operator: &'a str,
     host: &'a str,
+    #[serde(flatten)]
+    os: &'a OsIdentity,
     #[serde(skip_serializing_if = "no_ci")]
     ci: &'a BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -392,6 +418,7 @@ impl<'a> Shared<'a> {
             time: facts.time.timestamp(),
             operator: &facts.operator,
             host: &facts.host,
+            os: &facts.os,
             ci: &facts.ci,
             reason: facts.reason.as_deref(),
             alg: &facts.alg,
@@ -496,7 +523,7 @@ pub(crate) fn peek_seq(line: &[u8]) -> Option<u64> {
     serde_json::from_slice::<SeqProbe>(line).ok()?.seq
 }
 
-fn check_digest(field: &str, value: &str) -> Result<(), String> {
+pub(super) fn check_digest(field: &str, value: &str) -> Result<(), String> {
     let hex = value.strip_prefix("sha256:").unwrap_or("");
     let lower_hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
     if hex.len() == 64 && hex.chars().all(lower_hex) {

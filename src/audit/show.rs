@@ -4,8 +4,8 @@ use std::io::{self, BufRead};
 
 use chrono::{DateTime, Utc};
 
+use super::entry::{Entry, parse_entry};
 use super::lines::LineReader;
-use super::record::{Record, parse_line};
 
 /// Which records [`show`] passes on. Every condition that is set must hold; an empty filter
 /// matches every record.
@@ -22,19 +22,20 @@ pub(crate) struct Filter {
 }
 
 impl Filter {
-    /// Whether `record` passes this filter.
-    pub(crate) fn matches(&self, record: &Record) -> bool {
-        let facts = &record.facts;
-        self.since.is_none_or(|since| facts.time >= since)
-            && self.until.is_none_or(|until| facts.time <= until)
+    /// Whether `entry` passes this filter. A repair record concerns no user: a user filter
+    /// leaves it out.
+    pub(crate) fn matches(&self, entry: &Entry) -> bool {
+        let time = entry.time();
+        self.since.is_none_or(|since| time >= since)
+            && self.until.is_none_or(|until| time <= until)
             && self
                 .operator
                 .as_ref()
-                .is_none_or(|operator| *operator == facts.operator)
-            && self
-                .user
-                .as_ref()
-                .is_none_or(|user| user_matches(&facts.user_id, user))
+                .is_none_or(|operator| operator == entry.operator())
+            && self.user.as_ref().is_none_or(|user| match entry {
+                Entry::Mint(record) => user_matches(&record.facts.user_id, user),
+                Entry::Repair(_) => false,
+            })
     }
 }
 
@@ -56,7 +57,7 @@ fn user_matches(user_id: &serde_json::Value, wanted: &str) -> bool {
 pub(crate) fn show(
     reader: impl BufRead,
     filter: &Filter,
-    mut each: impl FnMut(&Record, &str) -> io::Result<()>,
+    mut each: impl FnMut(&Entry, &str) -> io::Result<()>,
 ) -> io::Result<u64> {
     let mut lines = LineReader::new(reader);
     let mut matched = 0;
@@ -74,7 +75,7 @@ pub(crate) fn show(
             return Err(invalid("is too long to be a record".into()));
         }
         let record =
-            parse_line(&line.bytes).map_err(|fault| invalid(format!("is {}", fault.message())))?;
+            parse_entry(&line.bytes).map_err(|fault| invalid(format!("is {}", fault.message())))?;
         if filter.matches(&record) {
             // A valid record is valid JSON, hence UTF-8.
             let text =
@@ -120,8 +121,8 @@ mod tests {
     fn shown(log: &[u8], filter: &Filter) -> Vec<u64> {
         let mut seqs = Vec::new();
         let count = show(log, filter, |record, line| {
-            assert!(line.contains(&format!("\"seq\":{}", record.seq)));
-            seqs.push(record.seq);
+            assert!(line.contains(&format!("\"seq\":{}", record.seq())));
+            seqs.push(record.seq());
             Ok(())
         })
         .unwrap();

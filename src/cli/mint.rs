@@ -142,6 +142,17 @@ pub struct MintArgs {
     #[arg(long, value_name = "TEXT", help_heading = "Audit")]
     pub reason: Option<String>,
 
+    // Forwarding the audit records off the box.
+    /// Also send each audit record, once synced locally, to syslog (RFC 5424): `unix` (the
+    /// local socket, /dev/log), `unix:PATH`, `udp:HOST:PORT` or `tcp:HOST:PORT`.
+    #[arg(long, value_name = "DEST", help_heading = "Audit")]
+    pub audit_forward: Option<String>,
+
+    /// A record that cannot be forwarded is fatal (exit 6) and its token is not released,
+    /// instead of a warning.
+    #[arg(long, requires = "audit_forward", help_heading = "Audit")]
+    pub audit_forward_required: bool,
+
     /// Do not ask for confirmation on a terminal.
     #[arg(short, long)]
     pub yes: bool,
@@ -170,6 +181,8 @@ const AUDIT_SHOW_EXAMPLES: &str = "Examples:
 const AUDIT_VERIFY_EXAMPLES: &str = "Examples:
   jwtctl audit verify                          exit 0 when intact, 6 at the first broken record
   jwtctl audit verify --json | jq -r .head     the head hash, to anchor somewhere else
+  jwtctl audit verify --expect-head 42:sha256:9f86d081884c7d65...
+  jwtctl audit verify --expect-head-file checkpoints.txt
   jwtctl audit verify --audit-log /var/lib/jwtctl/audit.jsonl";
 
 /// `jwtctl audit`.
@@ -189,6 +202,52 @@ pub enum AuditCommand {
     /// end leaves a valid but shorter chain that only a different head reveals.
     #[command(after_help = AUDIT_VERIFY_EXAMPLES)]
     Verify(super::Deferred<AuditVerifyArgs>),
+    /// Print the log's head as a checkpoint, SEQ:HASH, after checking the whole chain.
+    ///
+    /// Keep checkpoints somewhere the log's operators cannot rewrite (a CI job log, a ticket, a
+    /// collector): `audit verify --expect-head SEQ:HASH` later proves the log still holds that
+    /// record unchanged and that everything after it extends it. Exit 6 when the chain is
+    /// broken.
+    #[command(after_help = AUDIT_HEAD_EXAMPLES)]
+    Head(super::Deferred<AuditHeadArgs>),
+    /// Cut an unfinished last line (left by a crash or a full disk mid-append) and record the
+    /// cut as a `repair` record.
+    ///
+    /// Without --yes, only shows what it would cut. Only bytes after the last newline are ever
+    /// cut, never a complete record; a whole record missing only its newline is ended instead.
+    /// The repair record carries the cut bytes' length and SHA-256.
+    #[command(after_help = AUDIT_REPAIR_EXAMPLES)]
+    Repair(super::Deferred<AuditRepairArgs>),
+}
+
+const AUDIT_HEAD_EXAMPLES: &str = "Examples:
+  jwtctl audit head                            e.g. 42:sha256:9f86d081884c7d65...
+  jwtctl audit head --json | jq -r .checkpoint";
+
+const AUDIT_REPAIR_EXAMPLES: &str = "Examples:
+  jwtctl audit repair                          show what would be cut (changes nothing)
+  jwtctl audit repair --yes --reason 'power loss on build-7'";
+
+/// `jwtctl audit head`.
+#[derive(Debug, Args)]
+pub struct AuditHeadArgs {
+    #[command(flatten)]
+    pub log: AuditLogArg,
+}
+
+/// `jwtctl audit repair`.
+#[derive(Debug, Args)]
+pub struct AuditRepairArgs {
+    #[command(flatten)]
+    pub log: AuditLogArg,
+
+    /// Cut the unfinished line and append the repair record (default: only show it).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Who is repairing, for the repair record (default: $JWTCTL_OPERATOR, else the OS user).
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
 }
 
 /// Which audit log to read.
@@ -227,6 +286,19 @@ pub struct AuditShowArgs {
 pub struct AuditVerifyArgs {
     #[command(flatten)]
     pub log: AuditLogArg,
+
+    /// A checkpoint seen earlier (from `audit head` or a mint): the log must still hold record
+    /// SEQ with this hash. Repeatable.
+    #[arg(long, value_name = "SEQ:HASH", value_parser = parse_checkpoint)]
+    pub expect_head: Vec<String>,
+
+    /// A file of checkpoints, one SEQ:HASH per line (blank lines and `#` comments ignored).
+    #[arg(long, value_name = "FILE")]
+    pub expect_head_file: Vec<PathBuf>,
+}
+
+fn parse_checkpoint(text: &str) -> Result<String, String> {
+    crate::audit::Checkpoint::parse(text).map(|c| c.to_string())
 }
 
 /// `NAME=VALUE` (JSON if it parses, else a string) or `NAME:=JSON`.

@@ -1,7 +1,10 @@
 //! Rendering `audit verify` and `audit show`.
 
 use super::style::{Role, Style};
-use crate::audit::{ChainReport, Record};
+use crate::audit::Repair;
+use crate::audit::{
+    BreakKind, ChainReport, CheckpointStatus, Entry, Record, RepairAction, RepairRecord,
+};
 use crate::text::{escape, to_json_line};
 use crate::time;
 use serde::Serialize;
@@ -14,8 +17,10 @@ pub(crate) struct VerifyJson<'a> {
     pub(crate) kind: &'static str,
     /// The log that was checked.
     pub(crate) path: &'a str,
-    /// Whether every record holds together.
+    /// Whether every record holds together and every checkpoint given holds.
     pub(crate) intact: bool,
+    /// The head as a checkpoint, `SEQ:HASH`.
+    pub(crate) checkpoint: String,
     /// The report: `records`, `head`, `first_break` (`line`, `seq`, `kind`, `message`).
     #[serde(flatten)]
     pub(crate) report: &'a ChainReport,
@@ -27,6 +32,7 @@ pub(crate) fn verify_json(path: &str, report: &ChainReport, out: &mut Vec<u8>) {
         kind: "audit_verify",
         path,
         intact: report.is_intact(),
+        checkpoint: report.head_checkpoint().to_string(),
         report,
     };
     to_json_line(&view, out);
@@ -39,7 +45,40 @@ pub(crate) fn verify_human(path: &str, report: &ChainReport, style: &Style) -> S
     let name = |text: &str| style.paint(Role::Name, &format!("{text:<9}"));
     let _ = writeln!(out, "{} {}", name("audit log"), escape(path));
     let _ = writeln!(out, "{} {}", name("records"), report.records);
-    let _ = writeln!(out, "{} {}", name("head"), report.head);
+    let _ = writeln!(out, "{} {}", name("head"), report.head_checkpoint());
+    for c in &report.checkpoints {
+        let (role, what) = match c.status {
+            CheckpointStatus::Holds => (Role::Good, "holds".to_string()),
+            CheckpointStatus::Differs => (
+                Role::Bad,
+                format!(
+                    "DIFFERS: record {} now hashes to {}; the log was rewritten at or before it",
+                    c.seq,
+                    c.found.as_deref().unwrap_or("?")
+                ),
+            ),
+            CheckpointStatus::Missing => (
+                Role::Bad,
+                format!(
+                    "MISSING: the log ends at seq {}; records up to {} were cut off or the log \
+                     was replaced",
+                    report.head_seq, c.seq
+                ),
+            ),
+            CheckpointStatus::Unreached => (
+                Role::Bad,
+                "NOT VOUCHED FOR: the chain breaks before it".to_string(),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{} {}:{} {}",
+            name("expected"),
+            c.seq,
+            c.hash,
+            style.paint(role, &what)
+        );
+    }
     match &report.first_break {
         None => {
             let _ = writeln!(
@@ -61,9 +100,131 @@ pub(crate) fn verify_human(path: &str, report: &ChainReport, style: &Style) -> S
                 found.line,
                 escape(&found.message)
             );
+            if found.kind == BreakKind::Truncated {
+                let _ = writeln!(
+                    out,
+                    "{} jwtctl audit repair --audit-log {}   (shows what it would cut)",
+                    name("fix"),
+                    escape(path)
+                );
+            }
         }
     }
     out
+}
+
+/// The JSON object for `audit head` (schema: `kind: "audit_head"`).
+pub(crate) fn head_json(path: &str, report: &ChainReport, out: &mut Vec<u8>) {
+    #[derive(Serialize)]
+    struct HeadJson<'a> {
+        kind: &'static str,
+        path: &'a str,
+        seq: u64,
+        hash: &'a str,
+        checkpoint: String,
+    }
+    let view = HeadJson {
+        kind: "audit_head",
+        path,
+        seq: report.head_seq,
+        hash: &report.head,
+        checkpoint: report.head_checkpoint().to_string(),
+    };
+    to_json_line(&view, out);
+    out.push(b'\n');
+}
+
+fn action_name(action: RepairAction) -> &'static str {
+    match action {
+        RepairAction::Cut => "cut",
+        RepairAction::Terminated => "terminated",
+    }
+}
+
+/// The JSON object for `audit repair` (schema: `kind: "audit_repair"`).
+pub(crate) fn repair_json(path: &str, found: &Repair, applied: bool, out: &mut Vec<u8>) {
+    #[derive(Serialize)]
+    struct RepairJson<'a> {
+        kind: &'static str,
+        path: &'a str,
+        needed: bool,
+        applied: bool,
+        action: Option<&'static str>,
+        offset: Option<u64>,
+        bytes: Option<u64>,
+        bytes_sha256: Option<&'a str>,
+        head: Option<String>,
+    }
+    let mut view = RepairJson {
+        kind: "audit_repair",
+        path,
+        needed: false,
+        applied: false,
+        action: None,
+        offset: None,
+        bytes: None,
+        bytes_sha256: None,
+        head: None,
+    };
+    if let Repair::Unfinished {
+        action,
+        offset,
+        bytes,
+        sha256,
+        head,
+        ..
+    } = found
+    {
+        view.needed = true;
+        view.applied = applied;
+        view.action = Some(action_name(*action));
+        view.offset = Some(*offset);
+        view.bytes = Some(*bytes);
+        view.bytes_sha256 = Some(sha256);
+        view.head = head.as_ref().map(ToString::to_string);
+    }
+    to_json_line(&view, out);
+    out.push(b'\n');
+}
+
+/// The human report of `audit repair`.
+pub(crate) fn repair_human(path: &str, found: &Repair, applied: bool, style: &Style) -> String {
+    let path = escape(path);
+    match found {
+        Repair::Nothing { seq } => {
+            format!("audit log {path} ends with a complete record (seq {seq}): nothing to repair\n")
+        }
+        Repair::Unfinished {
+            action,
+            offset,
+            bytes,
+            sha256,
+            after_seq,
+            head,
+        } => {
+            let what = match action {
+                RepairAction::Cut => format!(
+                    "cut the unfinished last line: {bytes} bytes at offset {offset} ({sha256}), \
+                     after record {after_seq}"
+                ),
+                RepairAction::Terminated => format!(
+                    "end the last line, a whole record (seq {}) missing only its newline",
+                    after_seq + 1
+                ),
+            };
+            match head {
+                Some(head) if applied => format!(
+                    "{} {what}\nrepair record written; new head {head}\n",
+                    style.paint(Role::Good, "repaired:")
+                ),
+                _ => format!(
+                    "{} {what}\nnothing changed; run again with --yes to repair \
+                     (a `repair` record will carry the cut bytes' length and hash)\n",
+                    style.paint(Role::Warn, "would"),
+                ),
+            }
+        }
+    }
 }
 
 /// The header row of the `audit show` table.
@@ -76,7 +237,32 @@ pub(crate) fn show_header(style: &Style) -> String {
 }
 
 /// One row of the `audit show` table.
-pub(crate) fn show_row(record: &Record, style: &Style) -> String {
+pub(crate) fn show_row(entry: &Entry, style: &Style) -> String {
+    match entry {
+        Entry::Mint(record) => mint_row(record, style),
+        Entry::Repair(record) => repair_row(record, style),
+    }
+}
+
+fn repair_row(record: &RepairRecord, style: &Style) -> String {
+    let facts = &record.facts;
+    let what = match facts.action {
+        RepairAction::Cut => format!(
+            "repair: cut {} bytes of an unfinished line ({})",
+            facts.bytes, facts.bytes_sha256
+        ),
+        RepairAction::Terminated => "repair: ended a record missing its newline".to_string(),
+    };
+    format!(
+        "{:>6}  {:<20}  {:<16}  {}\n",
+        record.seq,
+        escape(&facts.time),
+        cell(&facts.operator, 16),
+        style.paint(Role::Warn, &what)
+    )
+}
+
+fn mint_row(record: &Record, style: &Style) -> String {
     let facts = &record.facts;
     let user = match &facts.user_id {
         serde_json::Value::String(s) => s.clone(),

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 /// The JSON object for one minted token (schema: `kind: "minted"`), up to its audit record's
 /// sequence number, which is known only once the record is appended. The whole line is
 /// `{"kind":"minted","line":…,"token":…,"header":…,"claims":…,"exp":…,"audit_seq":…,
-/// "source_verified":…}`: [`json_start`] writes it up to `"audit_seq":` (a batch does that on
+/// "audit_head":…,"source_verified":…}`: [`json_start`] writes it up to `"audit_seq":` (a batch does that on
 /// the thread that minted the token), [`json_finish`] the rest.
 #[derive(Debug, Serialize)]
 pub(crate) struct MintedJson<'a> {
@@ -42,10 +42,23 @@ pub(crate) fn json_start(view: &MintedJson<'_>, out: &mut Vec<u8>) {
 }
 
 /// The rest of the line [`json_start`] began: the audit sequence number (the sequence number
-/// of its audit record) and whether the old token's signature was verified (false without an
+/// of its audit record), the record's checkpoint `SEQ:HASH` (`audit_head`), and whether the old token's signature was verified (false without an
 /// old token).
-pub(crate) fn json_finish(audit_seq: u64, source_verified: bool, out: &mut Vec<u8>) {
-    out.extend_from_slice(itoa::Buffer::new().format(audit_seq).as_bytes());
+pub(crate) fn json_finish(
+    audit_seq: u64,
+    audit_hash: &str,
+    source_verified: bool,
+    out: &mut Vec<u8>,
+) {
+    let mut buffer = itoa::Buffer::new();
+    let seq = buffer.format(audit_seq).as_bytes();
+    out.extend_from_slice(seq);
+    // The record's checkpoint, SEQ:HASH (a checked digest: nothing to escape).
+    out.extend_from_slice(b",\"audit_head\":\"");
+    out.extend_from_slice(seq);
+    out.push(b':');
+    out.extend_from_slice(audit_hash.as_bytes());
+    out.push(b'"');
     out.extend_from_slice(if source_verified {
         b",\"source_verified\":true}\n"
     } else {
@@ -167,7 +180,8 @@ mod tests {
                 },
                 &mut out,
             );
-            json_finish(seq, verified, &mut out);
+            let hash = format!("sha256:{}", "ab".repeat(32));
+            json_finish(seq, &hash, verified, &mut out);
             let mut whole = Vec::new();
             to_json_line(
                 &serde_json::json!({
@@ -178,6 +192,7 @@ mod tests {
                     "claims": claims,
                     "exp": exp,
                     "audit_seq": seq,
+                    "audit_head": format!("{seq}:{hash}"),
                     "source_verified": verified,
                 }),
                 &mut whole,

@@ -2,6 +2,12 @@
 //! a hermetic environment (see `support`). Every test checks the exit code and the content.
 
 mod audit;
+#[cfg(unix)]
+mod audit_forward;
+#[cfg(unix)]
+mod audit_tampering;
+#[cfg(unix)]
+mod audit_trail;
 mod decode;
 mod errors;
 mod fingerprint;

@@ -29,6 +29,12 @@ pub(super) enum MintFailure {
     /// The audit record could not be written: nothing was minted.
     #[error("nothing minted: the audit record could not be written: {0}")]
     Audit(AuditError),
+    /// `--audit-forward-required` and a record could not be forwarded: its token is withheld.
+    #[error(
+        "token withheld: audit record #{seq} is in the local log but could not be forwarded \
+         to {to} ({why}), and --audit-forward-required was given"
+    )]
+    Forward { to: String, seq: u64, why: String },
 }
 
 impl MintFailure {
@@ -39,7 +45,7 @@ impl MintFailure {
             MintFailure::SourceUnverified { .. } => Exit::Mismatch,
             MintFailure::Mint(e) => e.exit(),
             MintFailure::Random(_) => Exit::Io,
-            MintFailure::Audit(_) => Exit::AuditFailure,
+            MintFailure::Audit(_) | MintFailure::Forward { .. } => Exit::AuditFailure,
         }
     }
 
@@ -52,6 +58,7 @@ impl MintFailure {
             MintFailure::Mint(e) => e.code(),
             MintFailure::Random(_) => "random",
             MintFailure::Audit(_) => "audit",
+            MintFailure::Forward { .. } => "audit_forward",
         }
     }
 
@@ -63,9 +70,10 @@ impl MintFailure {
                 "signature"
             }
             MintFailure::Mint(_) => "payload",
-            MintFailure::TooLarge { .. } | MintFailure::Random(_) | MintFailure::Audit(_) => {
-                "token"
-            }
+            MintFailure::TooLarge { .. }
+            | MintFailure::Random(_)
+            | MintFailure::Audit(_)
+            | MintFailure::Forward { .. } => "token",
         }
     }
 
@@ -78,16 +86,49 @@ impl MintFailure {
                     .into(),
             ),
             MintFailure::Mint(e) => e.hint(),
-            MintFailure::Audit(AuditError::CorruptTail { .. }) => None,
-            MintFailure::Audit(_) => Some(
-                "make the log's directory writable, or choose another log with --audit-log PATH \
-                 or JWTCTL_AUDIT_LOG"
-                    .into(),
-            ),
+            MintFailure::Audit(e) => audit_hint(e),
+            MintFailure::Forward { .. } => {
+                Some("check that the collector is up and reachable, then mint again".into())
+            }
             MintFailure::TooLarge { .. } | MintFailure::Malformed(_) | MintFailure::Random(_) => {
                 None
             }
         }
+    }
+}
+
+/// What to do about an audit log that cannot be appended to, by cause.
+fn audit_hint(e: &AuditError) -> Option<String> {
+    use std::io::ErrorKind;
+    let another = "or choose another log with --audit-log PATH or JWTCTL_AUDIT_LOG";
+    match e {
+        // The fix is in the message itself.
+        AuditError::CorruptTail { .. } | AuditError::Unsafe { .. } => None,
+        AuditError::Symlink { .. } => Some(format!(
+            "name the real file with --audit-log (a link could point the log anywhere), {another}"
+        )),
+        AuditError::WriteFailed {
+            rolled_back: true,
+            source,
+            ..
+        } if matches!(
+            source.kind(),
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded
+        ) =>
+        {
+            Some("free some space and mint again: the log was left intact, no repair needed".into())
+        }
+        AuditError::WriteFailed { .. } => None,
+        AuditError::Io { source, .. } if source.kind() == ErrorKind::PermissionDenied => Some(
+            format!("make the log and its directory writable by this user, {another}"),
+        ),
+        AuditError::Io { source, .. } if source.kind() == ErrorKind::ReadOnlyFilesystem => Some(
+            format!("the log's file system is mounted read-only: {another}"),
+        ),
+        AuditError::Io { .. } | AuditError::NotAFile { .. } => {
+            Some(another.replacen("or c", "C", 1))
+        }
+        AuditError::InvalidRecord { .. } => None,
     }
 }
 

@@ -53,10 +53,14 @@ impl LineJob for Minter<'_> {
 impl Minter<'_> {
     /// After a batch: what was minted, on stderr.
     pub(super) fn batch_notice(&self, err: &mut dyn Write) {
+        self.forward_warning(err);
+        let stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(head) = &stats.head {
+            let _ = writeln!(err, "jwtctl: audit head {head}");
+        }
         if self.output.json {
             return;
         }
-        let stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
         let records = match (stats.first_seq, stats.last_seq) {
             (Some(first), Some(last)) => format!(
                 "; audit records #{first}..#{last} in {}",

@@ -62,6 +62,8 @@ pub(super) struct Stats {
     pub(super) failed: u64,
     pub(super) first_seq: Option<u64>,
     pub(super) last_seq: Option<u64>,
+    /// The log's head after the last append: a checkpoint to keep.
+    pub(super) head: Option<audit::Checkpoint>,
 }
 
 /// The per-run minting state.
@@ -81,9 +83,18 @@ pub(super) struct Minter<'k> {
     pub(super) pending: Mutex<Vec<Pending>>,
     pub(super) stats: Mutex<Stats>,
     pub(super) progress: Progress,
+    /// `--audit-forward`: where each record goes once synced.
+    pub(super) forward: Option<super::forward::Forwarder>,
 }
 
 impl Minter<'_> {
+    /// The warning for records that could not be forwarded (not fatal), once per run.
+    pub(super) fn forward_warning(&self, err: &mut dyn Write) {
+        if let Some(text) = self.forward.as_ref().and_then(|f| f.warning()) {
+            crate::cmd::warn(err, &self.output.err_style, &text);
+        }
+    }
+
     /// Mint from one old token (or none), without writing anything yet. `input` is the line
     /// and whether it was cut short for being too long.
     pub(super) fn mint<'a>(
@@ -192,13 +203,31 @@ impl Minter<'_> {
                 Pending::Failed { .. } => None,
             })
             .collect();
-        let mut seq = if bodies.is_empty() {
-            0
+        let mut hashes: Vec<audit::Tagged> = Vec::with_capacity(bodies.len());
+        let mut forwarded = Vec::new();
+        let appended = if bodies.is_empty() {
+            None
         } else {
-            audit::append_bodies(&self.audit_path, &bodies).map_err(MintFailure::Audit)?
+            let appended = audit::append_bodies(&self.audit_path, &bodies, |_, seq, hash, line| {
+                hashes.push(*hash);
+                if let Some(forward) = &self.forward {
+                    forwarded.push(forward.message(seq, hash.as_str(), line));
+                }
+            })
+            .map_err(MintFailure::Audit)?;
+            Some(appended)
         };
         drop(bodies);
+        if let Some(forward) = &self.forward {
+            // After the local sync, before any token is released.
+            forward.send_all(&forwarded)?;
+        }
+        let mut seq = appended.as_ref().map_or(0, |a| a.first_seq);
+        let mut hashes = hashes.iter();
         let mut stats = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(appended) = appended {
+            stats.head = Some(appended.head);
+        }
         for item in pending {
             match item {
                 Pending::Minted {
@@ -211,7 +240,8 @@ impl Minter<'_> {
                     stats.last_seq = Some(seq);
                     out.extend_from_slice(&text);
                     if self.output.json {
-                        render::json_finish(seq, source_verified, out);
+                        let hash = hashes.next().map_or("", audit::Tagged::as_str);
+                        render::json_finish(seq, hash, source_verified, out);
                     }
                     // The append checked that every record's number fits.
                     seq = seq.wrapping_add(1);

@@ -11,6 +11,8 @@
 //! part, under the log's lock, is `seq`, `prev`, one hash per record and the write.
 
 mod error;
+mod forward;
+mod free_text;
 mod from_stdin;
 mod minter;
 mod origin;
@@ -77,6 +79,21 @@ pub(crate) fn run(
         !checking.is_empty(),
         args.unverified_source,
     )?;
+    let secrets: Vec<&[u8]> = ring
+        .keys
+        .iter()
+        .chain(&checking.keys)
+        .filter_map(|k| k.secret().map(|s| s.expose()))
+        .collect();
+    if let Some(reason) = &args.reason {
+        free_text::check("--reason", reason, &secrets)?;
+    }
+    for claim in &args.claims {
+        free_text::check_value(&format!("--claim {}", claim.name), &claim.value, &secrets)?;
+    }
+    if let Some(operator) = &args.operator {
+        free_text::check("--operator", operator, &secrets)?;
+    }
     let key = policy::signing_key(&ring)?;
     let alg = policy::signing_alg(args.keys.alg, key)?;
     let recipe = Recipe {
@@ -85,6 +102,20 @@ pub(crate) fn run(
         ..recipe_base
     };
     let audit_path = log_path(args.audit_log.as_deref(), ctx)?;
+    let forward = match &args.audit_forward {
+        Some(to) => Some(forward::Forwarder {
+            to: forward::Destination::parse(to).map_err(Failure::usage)?,
+            origin: forward::Origin {
+                time: crate::time::rfc3339(ctx.now),
+                host: ctx.host_name().unwrap_or("-").to_owned(),
+                pid: std::process::id(),
+            },
+            required: args.audit_forward_required,
+            sender: Mutex::new(None),
+            failed: Mutex::new(None),
+        }),
+        None => None,
+    };
     let run_facts =
         RunFacts::new(&origin::facts_template(args, ctx, key, alg)?).map_err(|detail| {
             Failure::from(MintFailure::Audit(AuditError::InvalidRecord {
@@ -133,6 +164,7 @@ pub(crate) fn run(
         pending: Mutex::new(Vec::new()),
         stats: Mutex::new(Default::default()),
         progress: Progress::new(source == Some(Source::Stdin) && Progress::wanted(ctx, false)),
+        forward,
     };
 
     let interactive = ctx.stdin_tty && ctx.stderr_tty && !args.yes;

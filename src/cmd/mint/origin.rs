@@ -55,14 +55,7 @@ pub(super) fn facts_template(
     key: &Key,
     alg: jsonwebtoken::Algorithm,
 ) -> Result<MintFacts, Failure> {
-    let operator = args
-        .operator
-        .clone()
-        .filter(|o| !o.is_empty())
-        .or_else(|| ctx.var_str("JWTCTL_OPERATOR"))
-        .or_else(|| ctx.var_str("USER"))
-        .or_else(|| ctx.var_str("LOGNAME"))
-        .unwrap_or_else(|| "unknown".into());
+    let operator = crate::cmd::audit::operator(args.operator.as_deref(), ctx);
     if operator.chars().count() > MAX_OPERATOR {
         return Err(Failure::usage(format!(
             "the operator name is longer than {MAX_OPERATOR} characters"
@@ -82,6 +75,7 @@ pub(super) fn facts_template(
             || "unknown".into(),
             |h| h.chars().take(MAX_CI_VALUE).collect(),
         ),
+        os: crate::cmd::audit::os_identity(ctx),
         ci: ci_context(ctx),
         reason: args.reason.clone().filter(|r| !r.is_empty()),
         alg: format!("{alg:?}"),

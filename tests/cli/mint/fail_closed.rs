@@ -94,8 +94,10 @@ fn a_read_only_directory() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
-/// A full disk, simulated with a file-size limit (RLIMIT_FSIZE) at the log's current size: the
-/// write fails with EFBIG, as a full disk fails with ENOSPC. Works as root too.
+/// A full disk, simulated with a file-size limit (RLIMIT_FSIZE) at or just past the log's
+/// current size: the write fails with EFBIG, as a full disk fails with ENOSPC, before anything
+/// is written or after part of the record is. Either way the log is left as it was (a part
+/// written is cut back), and the next mint, without the limit, works. Works as root too.
 #[test]
 fn a_full_disk() {
     let lab = Lab::new();
@@ -103,45 +105,59 @@ fn a_full_disk() {
         .args(["--claim", "sub=first", "--exp", "1h"])
         .assert()
         .code(0);
-    let before = std::fs::read(lab.log()).unwrap();
-    let limit = before.len() as libc::rlim_t;
+    for room in [0, 100] {
+        let before = std::fs::read(lab.log()).unwrap();
+        let limit = (before.len() + room) as libc::rlim_t;
 
-    let mut cmd = hermetic(&lab.dir);
-    cmd.env("NEW_SECRET", super::NEW_SECRET)
-        .args([
-            "mint",
-            "--secret-env",
-            "NEW_SECRET",
-            "--unverified-source",
-            "--from",
-        ])
-        .arg(old("u1"))
-        .arg("--audit-log")
-        .arg(lab.log());
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let rl = libc::rlimit {
-                rlim_cur: limit,
-                rlim_max: limit,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &rl) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // Without this, exceeding the limit kills the process with SIGXFSZ.
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            Ok(())
-        });
+        let mut cmd = hermetic(&lab.dir);
+        cmd.env("NEW_SECRET", super::NEW_SECRET)
+            .args([
+                "mint",
+                "--secret-env",
+                "NEW_SECRET",
+                "--unverified-source",
+                "--from",
+            ])
+            .arg(old("u1"))
+            .arg("--audit-log")
+            .arg(lab.log());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let rl = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &rl) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // Without this, exceeding the limit kills the process with SIGXFSZ.
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                Ok(())
+            });
+        }
+        let assert = assert_cmd::Command::from_std(cmd)
+            .timeout(crate::support::TIMEOUT)
+            .assert()
+            .code(AUDIT_FAILURE);
+        assert!(assert.get_output().stdout.is_empty(), "no token on stdout");
+        let stderr = text(&assert.get_output().stderr);
+        assert!(stderr.contains("cannot write to audit log"), "{stderr}");
+        assert!(stderr.contains("File too large"), "{stderr}");
+        assert!(
+            stderr.contains("cut back to its previous length"),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read(lab.log()).unwrap(),
+            before,
+            "room {room}: log as before"
+        );
+        lab.mint()
+            .args(["--claim", "sub=after", "--exp", "1h"])
+            .assert()
+            .code(0);
     }
-    let assert = assert_cmd::Command::from_std(cmd)
-        .timeout(crate::support::TIMEOUT)
-        .assert()
-        .code(AUDIT_FAILURE);
-    assert!(assert.get_output().stdout.is_empty(), "no token on stdout");
-    let stderr = text(&assert.get_output().stderr);
-    assert!(stderr.contains("cannot write to audit log"), "{stderr}");
-    assert!(stderr.contains("File too large"), "{stderr}");
-    assert_eq!(std::fs::read(lab.log()).unwrap(), before, "log untouched");
 }
 
 #[test]
@@ -174,7 +190,10 @@ fn a_damaged_log_is_never_appended_to() {
     damaged.truncate(damaged.len() - 5);
     std::fs::write(lab.log(), &damaged).unwrap();
     let stderr = refuses_to_mint(&lab, &lab.log());
-    assert!(stderr.contains("jwtctl audit verify"), "{stderr}");
+    assert!(
+        stderr.contains("jwtctl audit repair --audit-log"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(lab.log()).unwrap(), damaged);
 }
 

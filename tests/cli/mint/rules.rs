@@ -559,7 +559,7 @@ fn operator_and_log_location_come_from_the_environment() {
     assert_eq!(mode(&default_log), 0o600);
     assert_eq!(mode(default_log.parent().unwrap()), 0o700);
 
-    // --operator wins; with nothing at all, "unknown".
+    // --operator wins; with nothing at all, the real uid's name in the password database.
     lab.mint()
         .args(["--claim", "sub=x", "--exp", "1h", "--operator", "bob"])
         .env("JWTCTL_OPERATOR", "ci-bot")
@@ -569,8 +569,11 @@ fn operator_and_log_location_come_from_the_environment() {
         .args(["--claim", "sub=x", "--exp", "1h"])
         .assert()
         .code(0);
-    let operators: Vec<String> = lab.records().into_iter().map(|r| r.operator).collect();
-    assert_eq!(operators, ["bob", "unknown"]);
+    let records = lab.records();
+    let operators: Vec<&str> = records.iter().map(|r| r.operator.as_str()).collect();
+    let os_user = records[1].os_user.as_deref().unwrap_or("unknown");
+    assert_eq!(operators, ["bob", os_user]);
+    assert!(records.iter().all(|r| r.uid.is_some()));
 }
 
 #[test]

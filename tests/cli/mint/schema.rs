@@ -60,6 +60,8 @@ pub struct Minted {
     #[serde(deserialize_with = "present")]
     pub exp: Option<i64>,
     pub audit_seq: u64,
+    /// The record's checkpoint, `SEQ:sha256:HEX`.
+    pub audit_head: String,
     pub source_verified: bool,
 }
 
@@ -96,6 +98,10 @@ pub struct Record {
     pub time: String,
     pub operator: String,
     pub host: String,
+    /// OS identity: omitted when unknown.
+    pub uid: Option<u32>,
+    pub os_user: Option<String>,
+    pub sudo_user: Option<String>,
     #[serde(default)]
     pub ci: Option<BTreeMap<String, String>>,
     #[serde(default)]
@@ -134,10 +140,23 @@ pub struct AuditVerify {
     pub kind: String,
     pub path: String,
     pub intact: bool,
+    pub checkpoint: String,
     pub records: u64,
     pub head: String,
+    pub head_seq: u64,
     #[serde(deserialize_with = "present")]
     pub first_break: Option<Break>,
+    #[serde(default)]
+    pub checkpoints: Vec<CheckpointResult>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointResult {
+    pub seq: u64,
+    pub hash: String,
+    pub status: String,
+    pub found: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,7 +181,7 @@ pub fn audit_verify(stdout: &[u8]) -> AuditVerify {
 
 #[test]
 fn the_mirrors_reject_drift() {
-    let good = r#"{"kind":"minted","line":1,"token":"a.b.c","header":{},"claims":{},"exp":null,"audit_seq":1,"source_verified":false}"#;
+    let good = r#"{"kind":"minted","line":1,"token":"a.b.c","header":{},"claims":{},"exp":null,"audit_seq":1,"audit_head":"1:sha256:00","source_verified":false}"#;
     assert_eq!(try_mint_line(good).unwrap().minted().audit_seq, 1);
     let added = good.replace(r#""line":1"#, r#""line":1,"extra":true"#);
     let renamed = good.replace(r#""audit_seq""#, r#""seq""#);
