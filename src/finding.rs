@@ -10,7 +10,7 @@ use jsonwebtoken::Algorithm;
 pub(crate) enum Finding {
     // Facts about a token read without verifying it (decode's warnings). The facts both
     // commands state (alg, crit, b64, times) are further down, once, with verify's.
-    /// `alg` is not a string; its JSON type, as `crate::token::json::type_name` names it.
+    /// `alg` is not a string; its JSON type, as `crate::text::type_name` names it.
     AlgNotString { type_name: &'static str },
     /// The signature segment is empty.
     EmptySignature,

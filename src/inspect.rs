@@ -85,7 +85,7 @@ fn alg_warnings(header: &Header, out: &mut Vec<Finding>) {
         }
         Some(Value::String(_)) => {}
         Some(other) => out.push(Finding::AlgNotString {
-            type_name: crate::token::json::type_name(other),
+            type_name: crate::text::type_name(other),
         }),
     }
 }

@@ -183,6 +183,18 @@ pub(crate) fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String 
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Human name of a JSON value's type, for error messages.
+pub(crate) fn type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

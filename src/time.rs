@@ -14,7 +14,7 @@ pub fn numeric_date(value: &Value) -> Result<i64, String> {
     let Value::Number(number) = value else {
         return Err(format!(
             "is {}, not a NumericDate (seconds since 1970 as a JSON number)",
-            crate::token::json::type_name(value)
+            crate::text::type_name(value)
         ));
     };
     let seconds = if let Some(i) = number.as_i64() {

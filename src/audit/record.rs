@@ -543,17 +543,12 @@ fn check_prefix(field: &str, value: &str) -> Result<(), String> {
     }
 }
 
-/// Makes a message safe for one terminal line: control characters escaped, length capped.
+/// Makes a message safe for one terminal line: unsafe characters escaped (`crate::text`),
+/// length capped.
 pub(crate) fn one_line(message: &str) -> String {
     const MAX_CHARS: usize = 200;
-    let mut out = String::new();
-    for c in message.chars().take(MAX_CHARS) {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
+    let kept: String = message.chars().take(MAX_CHARS).collect();
+    let mut out = crate::text::escape(&kept).into_owned();
     if message.chars().nth(MAX_CHARS).is_some() {
         out.push('…');
     }

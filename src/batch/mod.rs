@@ -16,5 +16,8 @@ pub(crate) use pipeline::run_lines;
 pub(crate) use source::Stream;
 pub(crate) use source::{Source, source};
 
+/// Size of one read from stdin.
+const CHUNK: usize = 512 * 1024;
+
 #[cfg(test)]
 mod tests;

@@ -1,15 +1,13 @@
 //! The ordered parallel pipeline: chunks of stdin cut into parts of lines, run on the thread
 //! pool, and written back in input order.
 
+use super::CHUNK;
 use super::job::{Line, LineJob};
 use super::read_ahead::{ReadAhead, Reply, stopped};
 use super::source::{Stream, read_some};
 use crate::exit::Exit;
 use std::io::{self, Write};
 use std::sync::{Arc, mpsc};
-
-/// Size of one read from stdin.
-pub(super) const CHUNK: usize = 512 * 1024;
 
 /// Below this many bytes of complete lines, a chunk is processed on one thread.
 const PARALLEL_MIN_BYTES: usize = 32 * 1024;

@@ -1,6 +1,6 @@
 //! The next read from stdin, on a thread of its own while the current chunk is processed.
 
-use super::pipeline::CHUNK;
+use super::CHUNK;
 use super::source::{Stream, read_some};
 use std::io;
 use std::sync::mpsc;

@@ -1,4 +1,5 @@
-use super::pipeline::{CHUNK, split_region};
+use super::CHUNK;
+use super::pipeline::split_region;
 use super::*;
 use crate::exit::Exit;
 use std::ffi::OsStr;

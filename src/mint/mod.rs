@@ -304,7 +304,7 @@ fn check_id_value(claim: &str, value: &Value) -> Result<(), MintError> {
         Value::String(_) => return Ok(()),
         Value::Number(n) if n.is_i64() || n.is_u64() => return Ok(()),
         Value::Number(_) => "a fractional number",
-        other => crate::token::json::type_name(other),
+        other => crate::text::type_name(other),
     };
     Err(MintError::IdInvalid {
         claim: claim.to_owned(),

@@ -27,18 +27,6 @@ pub fn parse(bytes: &[u8]) -> Result<Value, String> {
         .map_err(|e| describe(&e))
 }
 
-/// Human name of a JSON value's type, for error messages.
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// `bytes` as text, or why JSON cannot be read from them.
 fn utf8(bytes: &[u8]) -> Result<&str, String> {
     no_bom(bytes)?;
@@ -165,7 +153,7 @@ pub(crate) fn members(text: &str) -> Result<Members, NotObject> {
         }),
         Ok(None) => Err(match parse(text.as_bytes()) {
             Err(why) => NotObject::Invalid(why),
-            Ok(other) => NotObject::Other(type_name(&other)),
+            Ok(other) => NotObject::Other(crate::text::type_name(&other)),
         }),
         Err(e) => Err(NotObject::Invalid(describe(&e))),
     }

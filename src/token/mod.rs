@@ -389,7 +389,7 @@ fn decode_object(segment: Segment, b64: &[u8]) -> Result<Map<String, Value>, Mal
         other => Err(Malformed::new(
             segment,
             "not_object",
-            format!("is {}, not a JSON object", json::type_name(&other)),
+            format!("is {}, not a JSON object", crate::text::type_name(&other)),
         )),
     }
 }

@@ -4,8 +4,8 @@
 use super::write_time_reason;
 use crate::finding::SecretFix;
 use crate::keys::Key;
+use crate::text::type_name;
 use crate::time::{rfc3339, span};
-use crate::token::json::type_name;
 use crate::verify::{CheckName, KeyOutcome, NextStep, Reason, Report, Status, Trial, Verdict};
 use std::borrow::Cow;
 use std::fmt::Write as _;
