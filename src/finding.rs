@@ -50,6 +50,9 @@ pub(crate) enum Finding {
     KidRelabelled { key: KeyName, kid: Option<String> },
     /// A key tried first did not match, a later one did: the signing key changed.
     KeyRotated { tried: KeyName, matched: KeyName },
+    /// The payload is empty and no key's signature matches: the content was probably detached
+    /// (RFC 7515 Appendix F) and the signature covers content the token does not carry.
+    DetachedContent,
     /// No key matched and no near miss explains it; how many keys were tried.
     KeyChanged { tried: usize },
     /// The key file of `key` was written after the token's `iat`.
@@ -106,6 +109,7 @@ impl Finding {
             Finding::KidRelabelled { .. } => "kid_relabelled",
             Finding::KeyRotated { .. } => "key_rotated",
             Finding::KeyChanged { .. } => "key_changed",
+            Finding::DetachedContent => "detached_content",
             Finding::KeyNewerThanToken { .. } => "key_newer_than_token",
             Finding::NearMiss { fix, .. } => fix.code(),
             Finding::Expired { .. } => "expired",

@@ -107,6 +107,11 @@ pub(crate) fn sentence(finding: &Finding) -> String {
             matched.label,
             fingerprint(matched)
         ),
+        Finding::DetachedContent => "the payload is empty and no key matches: the content was \
+                                      probably detached (RFC 7515 Appendix F), and the signature \
+                                      covers content the token does not carry; verify the token \
+                                      with its content in place"
+            .into(),
         Finding::KeyChanged { tried } => format!(
             "signed by a different key: no given key matches ({tried} tried) and no near miss \
              (trailing newline, base64/hex encoding, quotes) explains it: the key was probably \

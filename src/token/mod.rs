@@ -53,7 +53,7 @@ pub struct Malformed {
     /// Where the problem is.
     pub segment: Segment,
     /// A stable machine code (`segments`, `base64url`, `json`, `not_object`, `too_large`,
-    /// `jwe`, `json_serialization`, `empty`, `not_found`, `detached`).
+    /// `jwe`, `json_serialization`, `empty`, `not_found`).
     pub code: &'static str,
     /// What is wrong, in plain words. May quote attacker-controlled text: escape before
     /// printing to a terminal.
@@ -396,14 +396,13 @@ fn decode_object(segment: Segment, b64: &[u8]) -> Result<Map<String, Value>, Mal
 
 fn decode_payload(b64: &[u8], rule: PayloadRule) -> Result<Payload, Malformed> {
     if b64.is_empty() {
-        return Err(match rule {
-            PayloadRule::ClaimSet => Malformed::new(Segment::Payload, "empty", "empty segment"),
-            PayloadRule::AnyBytes => Malformed::new(
-                Segment::Payload,
-                "detached",
-                "empty: detached content (RFC 7515 appendix F) is not supported",
-            ),
-        });
+        // An empty payload is a legal JWS (its signing input is `header.`), but no claim set.
+        return match rule {
+            PayloadRule::ClaimSet => {
+                Err(Malformed::new(Segment::Payload, "empty", "empty segment"))
+            }
+            PayloadRule::AnyBytes => Ok(Payload::Bytes(Vec::new())),
+        };
     }
     let bytes = b64::decode(b64).map_err(|m| Malformed::new(Segment::Payload, "base64url", m))?;
     match rule {
@@ -582,7 +581,7 @@ mod tests {
     }
 
     #[test]
-    fn any_payload_rule_accepts_prose_but_not_detached() {
+    fn any_payload_rule_accepts_prose_and_an_empty_payload() {
         let opts = ReadOptions {
             payload: PayloadRule::AnyBytes,
             ..ReadOptions::default()
@@ -592,10 +591,19 @@ mod tests {
             parse(t.as_bytes(), &opts).unwrap().payload,
             Payload::Bytes(_)
         ));
-        let detached = format!("{}..sig", b64::encode(r#"{"alg":"HS256"}"#));
+        let empty = format!("{}..c2ln", b64::encode(r#"{"alg":"HS256"}"#));
+        let parsed = parse(empty.as_bytes(), &opts).unwrap();
+        assert_eq!(parsed.payload, Payload::Bytes(Vec::new()));
         assert_eq!(
-            parse(detached.as_bytes(), &opts).unwrap_err().code,
-            "detached"
+            parsed.signing_input(),
+            format!("{}.", b64::encode(r#"{"alg":"HS256"}"#)).as_bytes()
+        );
+        // Without --any-payload an empty payload is no claim set.
+        assert_eq!(
+            parse(empty.as_bytes(), &ReadOptions::default())
+                .unwrap_err()
+                .code,
+            "empty"
         );
     }
 }

@@ -10,8 +10,8 @@ use super::{CheckName, KeyOutcome, Policy, Reason, Report, Status, Trial, Verdic
 use crate::finding::{ClaimValue, Finding, KeyName, KeyPins, SecretFix};
 use crate::keys::signature::Prepared;
 use crate::keys::{Family, Key, Secret, decode_hex};
-use crate::token::Token;
 use crate::token::b64::{self, Alphabet};
+use crate::token::{Payload, Token};
 use jsonwebtoken::Algorithm;
 
 /// What to do next, as data (worded by the render layer).
@@ -113,11 +113,14 @@ pub(super) fn diagnose(
                 .iter()
                 .filter(|t| t.outcome == KeyOutcome::NoMatch)
                 .count();
+            let empty_payload = matches!(&token.payload, Payload::Bytes(bytes) if bytes.is_empty());
             match near {
                 Some((key, fix)) => {
                     findings.push(Finding::NearMiss { key, fix });
                     next.get_or_insert(NextStep::FixSecret(fix));
                 }
+                // An empty payload that no key signed: most likely the content was detached.
+                None if tried > 0 && empty_payload => findings.push(Finding::DetachedContent),
                 None if tried > 0 => {
                     findings.push(Finding::KeyChanged { tried });
                     key_time_findings(token, trials, &mut findings);

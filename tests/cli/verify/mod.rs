@@ -6,6 +6,7 @@
 
 mod batch;
 mod diagnosis;
+mod empty_payload;
 mod equivalence;
 mod incident;
 mod jwks_transport;
