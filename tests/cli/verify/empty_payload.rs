@@ -6,6 +6,9 @@ use crate::support::{b64, hmac_sha256};
 
 const HEADER: &str = r#"{"alg":"HS256"}"#;
 
+/// A token, extra arguments, the exit code, the verdict and the diagnosis codes.
+type Row<'a> = (String, &'a [&'a str], i32, &'a str, &'a [&'a str]);
+
 fn empty_payload_token(secret: &[u8]) -> String {
     let input = format!("{}.", b64(HEADER));
     format!("{input}.{}", b64(hmac_sha256(secret, input.as_bytes())))
@@ -17,8 +20,7 @@ fn empty_payloads_verify_like_any_jws_and_hint_detached_content_only_on_failure(
     let secret = s.secret(b"empty-payload-test-secret-32-by!");
     let other = s.secret(b"not-the-key-that-signed-it-32-b!");
     let key = s.secret_file("key", &secret);
-    // (token, extra arguments, exit code, verdict, diagnosis codes)
-    let rows: [(String, &[&str], i32, &str, &[&str]); 3] = [
+    let rows: [Row; 3] = [
         (
             empty_payload_token(&secret),
             &["--any-payload"],
