@@ -52,6 +52,20 @@ pub(crate) struct OsUser {
     pub(crate) name: Option<String>,
 }
 
+/// The captured environment holds secrets (`--secret-env`, `JWT_SECRET`): the copy is wiped
+/// when the context goes, so only the process's own environment keeps them.
+impl Drop for Context {
+    fn drop(&mut self) {
+        use std::os::unix::ffi::OsStringExt;
+        use zeroize::Zeroize;
+        if let Some(env) = self.env.get_mut() {
+            for (_, value) in env.iter_mut() {
+                std::mem::take(value).into_vec().zeroize();
+            }
+        }
+    }
+}
+
 impl Context {
     /// Read the real clock, terminals and environment.
     pub fn from_process() -> Self {
