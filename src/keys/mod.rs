@@ -170,9 +170,13 @@ impl Key {
             .is_some_and(|s| Strength::short_for(s.expose(), alg).is_some())
     }
 
-    /// How strong this HMAC secret is for the algorithms it may be used with.
+    /// How strong this HMAC secret is for the algorithms it may be used with, by length and
+    /// the placeholder list (what `verify` warns about; see [`Strength::by_length`]).
     pub(crate) fn strength(&self) -> Option<Strength> {
-        Some(Strength::of(self.secret()?.expose(), &self.algorithms))
+        Some(Strength::by_length(
+            self.secret()?.expose(),
+            &self.algorithms,
+        ))
     }
 
     /// The HMAC secret, if this is a shared-secret key.

@@ -47,22 +47,35 @@ fn guesses_log10(secret: &[u8]) -> Option<u8> {
 }
 
 impl Strength {
-    /// Judge `secret` for the HMAC algorithms among `algorithms`.
+    /// Judge `secret` for the HMAC algorithms among `algorithms`, the guess estimate included.
     pub(crate) fn of(secret: &[u8], algorithms: &[Algorithm]) -> Self {
+        let mut strength = Self::by_length(secret, algorithms);
+        strength.guesses_log10 = guesses_log10(secret);
+        strength.guessable = strength.placeholder
+            || strength
+                .guesses_log10
+                .is_some_and(|g| g < GUESSABLE_BELOW_LOG10);
+        strength
+    }
+
+    /// Judge `secret` by its length and the placeholder list only. The estimator builds its
+    /// dictionaries on first use, about ten times what a one-token `verify` costs otherwise, so
+    /// `verify` judges this way and `fingerprint` and `mint` (which sign, or vouch for a key)
+    /// run the estimator.
+    pub(crate) fn by_length(secret: &[u8], algorithms: &[Algorithm]) -> Self {
         let (too_short_for, long_enough_for) = algorithms
             .iter()
             .copied()
             .filter(|a| hmac_output_len(*a).is_some())
             .partition(|a| hmac_output_len(*a).is_some_and(|len| secret.len() < len));
         let placeholder = is_placeholder(secret);
-        let guesses_log10 = guesses_log10(secret);
         Strength {
             bytes: secret.len(),
             placeholder,
             too_short_for,
             long_enough_for,
-            guesses_log10,
-            guessable: placeholder || guesses_log10.is_some_and(|g| g < GUESSABLE_BELOW_LOG10),
+            guesses_log10: None,
+            guessable: placeholder,
         }
     }
 
