@@ -174,18 +174,9 @@ pub(crate) fn json(
         out.extend_from_slice(b"\":");
         write_time_json(fact, inspection.at, out);
     }
-    out.extend_from_slice(b"}},\"warnings\":[");
-    for (i, w) in inspection.warnings.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"code\":");
-        write_json_str(w.code(), out);
-        out.extend_from_slice(b",\"message\":");
-        write_json_str(&sentence(w), out);
-        out.push(b'}');
-    }
-    out.extend_from_slice(b"]}\n");
+    out.extend_from_slice(b"}},\"warnings\":");
+    super::finding::write_json(&inspection.warnings, out);
+    out.extend_from_slice(b"}\n");
 }
 
 fn push_int(out: &mut Vec<u8>, n: i64) {

@@ -4,6 +4,23 @@ use crate::finding::{ClaimValue, Finding, KeyName, SecretFix};
 use crate::keys::digest::short;
 use crate::time::{rfc3339, span};
 
+/// Append `findings` as a JSON array of `{"code": ..., "message": ...}` objects, the form every
+/// command's JSON output gives them in.
+pub(crate) fn write_json(findings: &[Finding], out: &mut Vec<u8>) {
+    out.push(b'[');
+    for (i, finding) in findings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"code\":");
+        crate::text::write_json_str(finding.code(), out);
+        out.extend_from_slice(b",\"message\":");
+        crate::text::write_json_str(&sentence(finding), out);
+        out.push(b'}');
+    }
+    out.push(b']');
+}
+
 /// The plain-language sentence for a finding. May quote token text: escape before printing.
 pub(crate) fn sentence(finding: &Finding) -> String {
     match *finding {

@@ -2,7 +2,6 @@
 
 use super::{STATUSES, VERDICTS, is_plain_json, reason, status_index, write_time_reason};
 use crate::keys::Key;
-use crate::render::finding::sentence;
 use crate::text::write_json_str;
 use crate::verify::{Check, CheckName, Reason, Report, Status, Verdict};
 use jsonwebtoken::Algorithm;
@@ -188,18 +187,9 @@ impl<'k> JsonLines<'k> {
             },
             None => out.extend_from_slice(b"null"),
         }
-        out.extend_from_slice(b",\"diagnosis\":[");
-        for (i, finding) in report.diagnosis.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"code\":");
-            write_json_str(finding.code(), out);
-            out.extend_from_slice(b",\"message\":");
-            write_json_str(&sentence(finding), out);
-            out.push(b'}');
-        }
-        out.extend_from_slice(b"],\"next_step\":");
+        out.extend_from_slice(b",\"diagnosis\":");
+        crate::render::finding::write_json(&report.diagnosis, out);
+        out.extend_from_slice(b",\"next_step\":");
         match &report.next_step {
             Some(step) => write_json_str(&super::next_step(step), out),
             None => out.extend_from_slice(b"null"),
